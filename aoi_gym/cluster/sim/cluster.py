@@ -1,0 +1,420 @@
+"""SimCluster: the embedded simulated Kubernetes cluster (the default backend).
+
+Implements :class:`aoi_gym.cluster.base.Cluster` over an in-memory object store, a simulated clock,
+controllers that derive status from spec, and an application model that decides what runs inside
+containers. Everything random comes from one seeded ``numpy.random.Generator``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+from typing import Any, Iterable
+
+import numpy as np
+
+from aoi_gym.cluster.base import AlreadyExists, BadRequest, ExecResult, Invalid, MetricSeries, NotFound, Span
+from aoi_gym.cluster.kinds import KINDS, kind_info
+from aoi_gym.cluster.patch import apply_patch, json_copy
+from aoi_gym.cluster.selectors import parse_field_selector, parse_label_selector
+from aoi_gym.cluster.sim.runtime import AppModel, Controller
+from aoi_gym.cluster.sim.store import ObjectStore
+
+__all__ = ["SimCluster", "EPOCH", "format_time", "SUFFIX_ALPHABET"]
+
+# Simulated wall clock: t=0 is this instant (2026-01-05T09:00:00Z); times shown to agents derive from it.
+EPOCH = 1767603600.0
+# Kubernetes' SafeEncodeString alphabet (no vowels, no confusable digits): used for pod-name suffixes.
+SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+_NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+
+
+def format_time(epoch_seconds: float) -> str:
+    """RFC 3339 timestamp as the API server writes it (``2026-01-05T09:00:00Z``)."""
+    return _dt.datetime.fromtimestamp(int(epoch_seconds), tz=_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class SimCluster:
+    """The simulated cluster.
+
+    Args:
+        seed: seeds every random choice (pod-name hashes, noise, jitter).
+        controllers: controller objects run on every change and every clock deadline; defaults to
+            :func:`aoi_gym.cluster.sim.controllers.default_controllers`.
+        app_model: the application model; defaults to :class:`aoi_gym.cluster.sim.appmodel.AppModel`.
+    """
+
+    def __init__(
+        self,
+        seed: int = 0,
+        controllers: list[Controller] | None = None,
+        app_model: AppModel | None = None,
+    ) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.store = ObjectStore()
+        self.t = 0.0
+        #: private simulator state, invisible through the API (kept small: deep-copied on snapshot)
+        self.private: dict[str, Any] = {}
+        if controllers is None:
+            from aoi_gym.cluster.sim.controllers import default_controllers
+
+            controllers = default_controllers()
+        if app_model is None:
+            from aoi_gym.cluster.sim.appmodel import AppModel as _DefaultAppModel
+
+            app_model = _DefaultAppModel()
+        self.controllers = controllers
+        self.app = app_model
+        self._reconciling = False
+
+    # ------------------------------------------------------------------ clock and randomness
+    def now(self) -> float:
+        """Simulated epoch seconds."""
+        return EPOCH + self.t
+
+    def timestamp(self, t: float | None = None) -> str:
+        return format_time(EPOCH + (self.t if t is None else t))
+
+    def parse_timestamp(self, ts: str | None) -> float:
+        """Inverse of :meth:`timestamp`: RFC 3339 -> simulated ``t`` (seconds since cluster start)."""
+        if not ts:
+            return self.t
+        d = _dt.datetime.strptime(ts, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=_dt.timezone.utc)
+        return d.timestamp() - EPOCH
+
+    def random_suffix(self, n: int = 5) -> str:
+        idx = self.rng.integers(0, len(SUFFIX_ALPHABET), size=n)
+        return "".join(SUFFIX_ALPHABET[i] for i in idx)
+
+    def new_uid(self) -> str:
+        b = self.rng.bytes(16)
+        h = b.hex()
+        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
+
+    def advance(self, seconds: float) -> None:
+        """Move simulated time forward, letting controllers act at each deadline on the way."""
+        if seconds < 0:
+            raise ValueError(f"cannot advance by a negative time ({seconds})")
+        target = self.t + seconds
+        for _ in range(100000):
+            self.reconcile()
+            deadlines = [d for c in self.controllers if (d := c.next_deadline(self)) is not None]
+            nxt = min(deadlines, default=None)
+            if nxt is None or nxt > target:
+                break
+            self.t = max(self.t, nxt)
+        self.t = target
+        self.reconcile()
+
+    def reconcile(self) -> None:
+        """Run every controller until none changes anything (bounded)."""
+        if self._reconciling:
+            return
+        self._reconciling = True
+        try:
+            for _ in range(20):
+                rv = self.store.resource_version
+                for c in self.controllers:
+                    c.reconcile(self)
+                if self.store.resource_version == rv:
+                    break
+        finally:
+            self._reconciling = False
+
+    # ------------------------------------------------------------------ object API
+    def _info(self, kind: str):
+        try:
+            return kind_info(kind)
+        except KeyError as e:
+            raise BadRequest(str(e.args[0])) from None
+
+    def _ns(self, kind: str, namespace: str | None) -> str | None:
+        return (namespace or "default") if self._info(kind).namespaced else None
+
+    def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any]:
+        info = self._info(kind)
+        obj = self.store.peek(kind, name, self._ns(kind, namespace))
+        if obj is None:
+            raise NotFound(f'{info.resource_ref} "{name}" not found')
+        return json_copy(obj)
+
+    def list(
+        self,
+        kind: str,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> list[dict[str, Any]]:
+        info = self._info(kind)
+        lp = parse_label_selector(label_selector)
+        fp = parse_field_selector(field_selector)
+        ns = namespace if info.namespaced else None
+        out = [
+            json_copy(o)
+            for o in self.store.iter(kind, ns)
+            if lp(o["metadata"].get("labels") or {}) and fp(o)
+        ]
+        out.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
+        return out
+
+    def iter_objects(self, kind: str, namespace: str | None = None) -> Iterable[dict[str, Any]]:
+        """Internal fast path: stored objects without copies. Do not mutate them."""
+        return self.store.iter(kind, namespace)
+
+    def peek(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
+        """Internal fast path: one stored object without a copy, or None. Do not mutate it."""
+        return self.store.peek(kind, name, namespace if kind_info(kind).namespaced else None)
+
+    def _validate_new(self, obj: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+        if not isinstance(obj, dict) or "kind" not in obj:
+            raise BadRequest("Object 'Kind' is missing in the object")
+        info = self._info(obj["kind"])
+        obj = json_copy(obj)
+        obj.setdefault("apiVersion", info.api_version)
+        meta = obj.setdefault("metadata", {})
+        if not meta.get("name"):
+            if meta.get("generateName"):
+                meta["name"] = meta["generateName"] + self.random_suffix()
+            else:
+                raise Invalid(f"{info.kind} in version \"{info.api_version}\" cannot be handled: name is required")
+        name = meta["name"]
+        if not _NAME_RE.match(name) or len(name) > 253:
+            raise Invalid(
+                f'{info.kind} "{name}" is invalid: metadata.name: Invalid value: "{name}": a lowercase RFC 1123 '
+                "subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and "
+                "end with an alphanumeric character"
+            )
+        if info.namespaced:
+            meta["namespace"] = meta.get("namespace") or "default"
+            if info.kind != "Namespace" and self.store.peek("Namespace", meta["namespace"]) is None:
+                raise NotFound(f'namespaces "{meta["namespace"]}" not found')
+        else:
+            meta.pop("namespace", None)
+        return obj, info
+
+    def create(self, obj: dict[str, Any], dry_run: bool = False) -> dict[str, Any]:
+        obj, info = self._validate_new(obj)
+        meta = obj["metadata"]
+        if self.store.peek(info.kind, meta["name"], meta.get("namespace")) is not None:
+            raise AlreadyExists(f'{info.resource_ref} "{meta["name"]}" already exists')
+        meta.setdefault("uid", self.new_uid())
+        meta.setdefault("creationTimestamp", self.timestamp())
+        meta["generation"] = 1
+        if dry_run:
+            return obj
+        self.store.put(obj)
+        self.reconcile()
+        return json_copy(self.store.peek(info.kind, meta["name"], meta.get("namespace")) or obj)
+
+    def replace(self, obj: dict[str, Any], dry_run: bool = False) -> dict[str, Any]:
+        obj, info = self._validate_new(obj)
+        meta = obj["metadata"]
+        cur = self.store.peek(info.kind, meta["name"], meta.get("namespace"))
+        if cur is None:
+            raise NotFound(f'{info.resource_ref} "{meta["name"]}" not found')
+        return self._store_update(cur, obj, dry_run)
+
+    def _store_update(self, cur: dict[str, Any], new: dict[str, Any], dry_run: bool) -> dict[str, Any]:
+        cm, nm = cur["metadata"], new.setdefault("metadata", {})
+        for k in ("uid", "creationTimestamp", "name", "namespace", "deletionTimestamp", "ownerReferences"):
+            if k in cm and k not in nm:
+                nm[k] = cm[k]
+        if nm.get("name") != cm["name"] or nm.get("namespace") != cm.get("namespace"):
+            raise Invalid("metadata.name and metadata.namespace are immutable")
+        if "status" in cur and "status" not in new:
+            new["status"] = json_copy(cur["status"])
+        spec_changed = {k: v for k, v in new.items() if k not in ("metadata", "status")} != {
+            k: v for k, v in cur.items() if k not in ("metadata", "status")
+        }
+        nm["generation"] = cm.get("generation", 1) + (1 if spec_changed else 0)
+        if dry_run:
+            return new
+        self.store.put(new)
+        self.reconcile()
+        return json_copy(self.store.peek(new["kind"], nm["name"], nm.get("namespace")) or new)
+
+    def patch(
+        self,
+        kind: str,
+        name: str,
+        namespace: str | None,
+        patch: Any,
+        patch_type: str = "strategic",
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        info = self._info(kind)
+        cur = self.store.peek(kind, name, self._ns(kind, namespace))
+        if cur is None:
+            raise NotFound(f'{info.resource_ref} "{name}" not found')
+        new = apply_patch(cur, patch, patch_type)
+        if not isinstance(new, dict) or new.get("kind") != cur["kind"]:
+            raise Invalid(f"{info.kind} \"{name}\" is invalid: kind may not be changed")
+        return self._store_update(cur, new, dry_run)
+
+    def update_status(self, obj: dict[str, Any]) -> None:
+        """Controllers' write path: store ``obj`` (a fresh dict) as is, without bumping generation."""
+        self.store.put(obj)
+
+    def delete(
+        self,
+        kind: str,
+        name: str,
+        namespace: str | None = None,
+        grace_period: int | None = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        """Delete an object. Pods and namespaces terminate gracefully (controllers finish the job)."""
+        info = self._info(kind)
+        ns = self._ns(kind, namespace)
+        cur = self.store.peek(kind, name, ns)
+        if cur is None:
+            raise NotFound(f'{info.resource_ref} "{name}" not found')
+        if dry_run:
+            return json_copy(cur)
+        graceful = kind in ("Pod", "Namespace") and grace_period != 0
+        if graceful:
+            if "deletionTimestamp" not in cur["metadata"]:
+                new = json_copy(cur)
+                grace = 30 if grace_period is None else grace_period
+                new["metadata"]["deletionTimestamp"] = self.timestamp(self.t + (grace if kind == "Pod" else 0))
+                new["metadata"]["deletionGracePeriodSeconds"] = grace
+                self.store.put(new)
+        else:
+            self.store.remove(kind, name, ns)
+            if kind == "Namespace":
+                for k in list(self.store.kinds()):
+                    if KINDS[k].namespaced:
+                        for o in list(self.store.iter(k, name)):
+                            self.store.remove(k, o["metadata"]["name"], name)
+        self.reconcile()
+        return json_copy(cur)
+
+    # ------------------------------------------------------------------ events
+    def record_event(
+        self,
+        obj: dict[str, Any],
+        reason: str,
+        message: str,
+        type: str = "Normal",
+        component: str = "kubelet",
+        host: str | None = None,
+        field_path: str | None = None,
+    ) -> None:
+        """Emit an Event about ``obj`` the way the real components do (repeats bump ``count``)."""
+        meta = obj["metadata"]
+        ns = meta.get("namespace") or "default"
+        if self.store.peek("Namespace", ns) is None:
+            return
+        key = f"{meta.get('uid')}|{reason}|{message}|{field_path}"
+        digest = hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+        name = f"{meta['name']}.{digest}"
+        ts = self.timestamp()
+        cur = self.store.peek("Event", name, ns)
+        if cur is not None:
+            ev = json_copy(cur)
+            ev["count"] = ev.get("count", 1) + 1
+            ev["lastTimestamp"] = ts
+            self.store.put(ev)
+            return
+        involved = {
+            "apiVersion": obj.get("apiVersion", "v1"),
+            "kind": obj["kind"],
+            "name": meta["name"],
+            "namespace": ns,
+            "uid": meta.get("uid", ""),
+        }
+        if field_path:
+            involved["fieldPath"] = field_path
+        source = {"component": component}
+        if host:
+            source["host"] = host
+        self.store.put(
+            {
+                "apiVersion": "v1",
+                "kind": "Event",
+                "metadata": {"name": name, "namespace": ns, "creationTimestamp": ts, "uid": self.new_uid()},
+                "involvedObject": involved,
+                "reason": reason,
+                "message": message,
+                "type": type,
+                "source": source,
+                "count": 1,
+                "firstTimestamp": ts,
+                "lastTimestamp": ts,
+                "reportingComponent": component,
+            }
+        )
+
+    # ------------------------------------------------------------------ inside containers
+    def _pod_container(self, pod: str, namespace: str, container: str | None) -> tuple[dict, str]:
+        p = self.store.peek("Pod", pod, namespace)
+        if p is None:
+            raise NotFound(f'pods "{pod}" not found')
+        names = [c["name"] for c in p["spec"].get("containers", [])]
+        if container is None:
+            return p, names[0]
+        if container not in names:
+            raise BadRequest(f"container {container} is not valid for pod {pod}")
+        return p, container
+
+    def logs(
+        self,
+        pod: str,
+        namespace: str,
+        container: str | None = None,
+        tail: int | None = None,
+        previous: bool = False,
+        since_s: float | None = None,
+        timestamps: bool = False,
+    ) -> str:
+        p, c = self._pod_container(pod, namespace, container)
+        since_t = None if since_s is None else self.t - since_s
+        lines = self.app.logs(self, p, c, previous, since_t)
+        if tail is not None and tail >= 0:
+            lines = lines[-tail:] if tail else []
+        if timestamps:
+            return "".join(f"{self.timestamp(t)[:-1]}.000000000Z {line}\n" for t, line in lines)
+        return "".join(line + "\n" for _, line in lines)
+
+    def exec(
+        self, pod: str, namespace: str, argv: list[str], container: str | None = None, stdin: str | None = None
+    ) -> ExecResult:
+        p, c = self._pod_container(pod, namespace, container)
+        return self.app.exec(self, p, c, list(argv), stdin)
+
+    def metrics(self, namespace: str, window_s: float) -> list[MetricSeries]:
+        return self.app.metrics(self, namespace, window_s)
+
+    def traces(self, namespace: str, window_s: float) -> list[Span]:
+        return self.app.traces(self, namespace, window_s)
+
+    # ------------------------------------------------------------------ snapshot / digest
+    def snapshot(self) -> tuple:
+        """A cheap copy of the whole state; ``restore`` brings the cluster back to it exactly."""
+        return (
+            self.store.snapshot(),
+            self.t,
+            self.rng.bit_generator.state,
+            json_copy(self.private),
+            self.app.snapshot(),
+        )
+
+    def restore(self, snap: tuple) -> None:
+        store, t, rng_state, private, app = snap
+        self.store.restore(store)
+        self.t = t
+        self.rng.bit_generator.state = rng_state
+        self.private = json_copy(private)
+        self.app.restore(app)
+
+    def digest(self) -> str:
+        """Stable hash of the desired state: objects (minus status and bookkeeping) and application state."""
+        h = hashlib.blake2b(digest_size=16)
+        for (kind, ns, name), oh in self.store.digest_parts():
+            if kind == "Event":
+                continue  # events record what happened; they are not state an action could change
+            h.update(f"{kind}/{ns}/{name}={oh};".encode())
+        h.update(self.app.digest_state().encode())
+        return h.hexdigest()
+

@@ -1,0 +1,78 @@
+"""Contracts inside the simulated backend: controllers and the application model.
+
+``SimCluster`` owns the object store and the clock; it delegates:
+
+* status derivation to **controllers** (``aoi_gym.cluster.sim.controllers``): stateless objects whose
+  ``reconcile`` brings status in line with spec at the current simulated time, and whose
+  ``next_deadline`` tells the clock when something will change by itself (a container starts, a
+  crash-loop back-off expires, a chaos experiment ends). ``advance`` jumps from deadline to deadline,
+  so simulated time costs nothing while nothing happens.
+* what runs inside containers to the **application model** (``aoi_gym.cluster.sim.appmodel``): whether
+  a container starts, crashes, passes probes (decided at container start from its spec and the
+  application state: MongoDB users, feature flags, ...), its logs, ``exec`` inside it, and the request
+  model behind metrics and traces.
+
+Neither may keep state outside the store or the snapshot-able ``SimCluster.private`` dict, so that
+``snapshot``/``restore`` are complete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from aoi_gym.cluster.base import ExecResult, MetricSeries, Span
+
+if TYPE_CHECKING:
+    from aoi_gym.cluster.sim.cluster import SimCluster
+
+__all__ = ["ContainerPlan", "Controller", "AppModel"]
+
+
+@dataclass(frozen=True)
+class ContainerPlan:
+    """How one container instance behaves once started, decided by the application model at start.
+
+    The kubelet turns a plan into container states, restart counts, back-off and events.
+    """
+
+    image_ok: bool = True  # False: ErrImagePull then ImagePullBackOff
+    image_error: str = ""  # the registry's message when image_ok is False
+    start_delay_s: float = 1.0  # ContainerCreating -> Running
+    exit_after_s: float | None = None  # the process exits this long after start (None: keeps running)
+    exit_code: int = 1
+    exit_reason: str = "Error"  # "Error", "OOMKilled" or "Completed"
+    ready: bool = True  # the readiness probe (if any) passes
+    ready_delay_s: float = 0.0  # time after start before readiness passes
+    live: bool = True  # the liveness probe (if any) passes
+    probe_message: str = ""  # e.g. 'Get "http://10.244.1.7:8081/health": dial tcp ...: connection refused'
+
+
+class Controller(Protocol):
+    name: str
+
+    def reconcile(self, cluster: "SimCluster") -> None:
+        """Bring observed state in line with desired state at ``cluster.t``; idempotent."""
+
+    def next_deadline(self, cluster: "SimCluster") -> float | None:
+        """Earliest simulated time (``cluster.t`` scale) when this controller has work, or None."""
+
+
+class AppModel(Protocol):
+    def container_plan(self, cluster: "SimCluster", pod: dict, container: dict) -> ContainerPlan: ...
+
+    def logs(
+        self, cluster: "SimCluster", pod: dict, container: str, previous: bool, since_t: float | None
+    ) -> list[tuple[float, str]]: ...
+
+    def exec(self, cluster: "SimCluster", pod: dict, container: str, argv: list[str], stdin: str | None) -> ExecResult: ...
+
+    def metrics(self, cluster: "SimCluster", namespace: str, window_s: float) -> list[MetricSeries]: ...
+
+    def traces(self, cluster: "SimCluster", namespace: str, window_s: float) -> list[Span]: ...
+
+    def snapshot(self) -> Any: ...
+
+    def restore(self, snap: Any) -> None: ...
+
+    def digest_state(self) -> str: ...
