@@ -9,9 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Message", "Generation", "SamplingParams", "LLM", "UsageMeter"]
+__all__ = ["Message", "Generation", "SamplingParams", "LLM", "UsageMeter", "LLMError"]
 
 Message = dict  # {"role": ..., "content": ...}
+
+
+class LLMError(RuntimeError):
+    """A back-end could not produce a generation (server error after retries, bad request, script exhausted)."""
 
 
 @dataclass(frozen=True)
