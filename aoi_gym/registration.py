@@ -9,4 +9,8 @@ __all__ = ["ENV_IDS"]
 ENV_IDS = ("AOI-Incident-v0",)
 
 if "AOI-Incident-v0" not in registry:
-    register(id="AOI-Incident-v0", entry_point="aoi_gym.envs.incident:IncidentEnv")
+    register(
+        id="AOI-Incident-v0",
+        entry_point="aoi_gym.envs.incident:IncidentEnv",
+        vector_entry_point="aoi_gym.envs.vector:make_incident_vec",
+    )
