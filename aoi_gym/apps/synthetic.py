@@ -1,0 +1,98 @@
+"""A synthetic application: a random layered DAG of N services with stores, for scale tests.
+
+Layer 0 holds one ``gateway``; every other service is called by one to three services of the layer
+above (calls weighted by 1/in-degree so that request rates stay bounded with depth). About a fifth of
+the services own a MongoDB or a Redis. Building is O(N) (1,000 services take a few milliseconds).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from aoi_gym.apps import k8s
+from aoi_gym.apps.base import App, Call, Manifests, Operation, Service
+
+__all__ = ["synthetic", "IMAGE"]
+
+IMAGE = "aoi-gym/synthetic-service:1.0"
+
+
+def _render(app: App, values: dict[str, Any]) -> Manifests:
+    out: Manifests = []
+    res = {"requests": {"cpu": "50m", "memory": "32Mi"}, "limits": {"cpu": "500m", "memory": "256Mi"}}
+    for svc in app.services.values():
+        out.append(k8s.deployment(app, svc, [k8s.container(app, svc, resources=res)]))
+        out.append(k8s.service(app, svc, [(svc.protocol, svc.port, svc.port)]))
+    return out
+
+
+def synthetic(n_services: int = 100, seed: int = 0, namespace: str = "synthetic") -> App:
+    """A random layered microservice DAG with ``n_services`` application services (plus their stores).
+
+    Raises ValueError if ``n_services`` < 2.
+    """
+    if int(n_services) < 2:
+        raise ValueError(f"n_services must be at least 2, got {n_services}")
+    n = int(n_services)
+    rng = np.random.default_rng(seed)
+    n_layers = max(2, int(math.ceil(math.log2(n))) // 2 + 1)
+    # layer sizes: 1 gateway, the rest spread evenly over the remaining layers
+    rest = n - 1
+    sizes = [1] + [rest // (n_layers - 1) + (1 if i < rest % (n_layers - 1) else 0) for i in range(n_layers - 1)]
+    names = ["gateway"] + [f"svc-{i:04d}" for i in range(1, n)]
+    layers: list[list[str]] = []
+    pos = 0
+    for size in sizes:
+        layers.append(names[pos:pos + size])
+        pos += size
+    services: dict[str, Service] = {}
+    calls: dict[str, list[str]] = {nm: [] for nm in names}
+    for upper, lower in zip(layers, layers[1:]):
+        parents = rng.integers(0, len(upper), size=len(lower))
+        for child, p in zip(lower, parents):
+            calls[upper[p]].append(child)
+        extra = rng.integers(0, len(upper), size=len(lower))
+        coin = rng.random(len(lower)) < 0.3
+        for child, p, c in zip(lower, extra, coin):
+            if c and child not in calls[upper[p]]:
+                calls[upper[p]].append(child)
+    indeg: dict[str, int] = {}
+    for cs in calls.values():
+        for c in cs:
+            indeg[c] = indeg.get(c, 0) + 1
+    store_kind = rng.random(n)
+    ops: list[Operation] = []
+    self_ms = rng.uniform(0.3, 3.0, size=n)
+    for i, name in enumerate(names):
+        kind = "frontend" if i == 0 else "app"
+        services[name] = Service(name, kind, 8080, "http" if i == 0 else "grpc", "go-generic", IMAGE,
+                                 memory_mib=16 + int(self_ms[i] * 4), cpu_ms=float(self_ms[i]) / 2, language="go")
+        op_calls = [Call(c, "Handle", round(1.0 / indeg[c], 4)) for c in calls[name]]
+        if i > 0 and store_kind[i] < 0.12:
+            store = f"{name}-db"
+            services[store] = Service(store, "mongodb", 27017, "mongodb", "mongo", "mongo:4.4.6", memory_mib=120, cpu_ms=0.5)
+            op_calls.append(Call(store, "find"))
+            ops.append(Operation(store, "find", 0.9))
+        elif i > 0 and store_kind[i] < 0.2:
+            store = f"{name}-cache"
+            services[store] = Service(store, "redis", 6379, "redis", "redis", "redis:6.2.4", memory_mib=8, cpu_ms=0.1)
+            op_calls.append(Call(store, "GET"))
+            ops.append(Operation(store, "GET", 0.2))
+        ops.append(Operation(name, "/" if i == 0 else "Handle", float(self_ms[i]), tuple(op_calls)))
+    return App(
+        name="synthetic",
+        title=f"Synthetic Microservices ({n} services)",
+        namespace=namespace,
+        label_key="app",
+        description=f"A generated application of {n} Go-style services in {n_layers} layers calling each other over gRPC.",
+        services=services,
+        operations={o.key: o for o in ops},
+        workload=[("gateway", "/", 1.0)],
+        workload_rps=50.0,
+        supported_operations=["Serve requests at the gateway"],
+        params={"n_services": n, "seed": int(seed)},
+        renderer=_render,
+    )
