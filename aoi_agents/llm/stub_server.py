@@ -181,7 +181,9 @@ class StubServer:
         if self._httpd is not None:
             return self
         self._httpd = _Server(("127.0.0.1", 0), self._make_request_handler())
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="stub-llm-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="stub-llm-server", daemon=True
+        )
         self._thread.start()
         return self
 
