@@ -1,0 +1,206 @@
+"""Kubernetes operations the fault families share, written against the Cluster interface only.
+
+Every change is get -> modify a copy -> replace (or a plain create/delete), so the same code runs on the
+simulated cluster and on a real one. Nothing here writes labels or annotations that name a fault.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from aoi_gym.cluster.base import NotFound
+
+__all__ = [
+    "app_info",
+    "label_key",
+    "container_name",
+    "update",
+    "main_container",
+    "update_container",
+    "rollout_restart",
+    "pods_of",
+    "delete_pods",
+    "exec_in_service",
+    "set_replicas",
+    "pod_problems",
+    "RESTART_ANNOTATION",
+    "recreate",
+    "recreate_with",
+]
+
+RESTART_ANNOTATION = "kubectl.kubernetes.io/restartedAt"
+
+# Fallbacks used until (or where) the application registry is not importable.
+_LABEL_KEYS = {
+    "hotel_reservation": "io.kompose.service",
+    "social_network": "app",
+    "astronomy_shop": "app.kubernetes.io/name",
+}
+
+
+def app_info(app: str) -> Any | None:
+    """The :class:`aoi_gym.apps.base.App` for ``app`` from the app registry, or None if unavailable."""
+    try:
+        from aoi_gym import apps as _apps
+    except ImportError:  # pragma: no cover - the apps package always exists in a full checkout
+        return None
+    for getter in ("get_app", "make_app", "app"):
+        fn = getattr(_apps, getter, None)
+        if callable(fn):
+            try:
+                return fn(app)
+            except (KeyError, ValueError):
+                return None
+    return None
+
+
+def label_key(app: str) -> str:
+    """Label whose value is the service name on ``app``'s pods (``io.kompose.service`` for hotel)."""
+    info = app_info(app)
+    return getattr(info, "label_key", None) or _LABEL_KEYS[app]
+
+
+def container_name(app: str, service: str) -> str | None:
+    """Name of ``service``'s main container, or None to mean "the first container"."""
+    info = app_info(app)
+    if info is not None and hasattr(info, "container_name"):
+        return info.container_name(service)
+    return None
+
+
+def update(cluster: Any, kind: str, name: str, namespace: str | None, change: Callable[[dict], Any]) -> dict:
+    """Read an object, let ``change`` modify the copy in place, write it back with ``replace``."""
+    obj = cluster.get(kind, name, namespace)
+    change(obj)
+    obj.pop("status", None)
+    return cluster.replace(obj)
+
+
+def main_container(pod_spec: dict, name: str | None = None) -> dict:
+    """The container called ``name`` in a pod spec (the first one when ``name`` is None or absent)."""
+    containers = pod_spec.get("containers") or []
+    if name is not None:
+        for c in containers:
+            if c.get("name") == name:
+                return c
+    if not containers:
+        raise NotFound("pod template has no containers")
+    return containers[0]
+
+
+def update_container(
+    cluster: Any, namespace: str, deployment: str, change: Callable[[dict], Any], container: str | None = None,
+    kind: str = "Deployment",
+) -> dict:
+    """Modify one container of a workload's pod template (get -> change -> replace)."""
+
+    def _change(obj: dict) -> None:
+        change(main_container(obj["spec"]["template"]["spec"], container))
+
+    return update(cluster, kind, deployment, namespace, _change)
+
+
+def rollout_restart(cluster: Any, namespace: str, deployment: str, kind: str = "Deployment") -> dict:
+    """What ``kubectl rollout restart`` does: stamp the pod template with the restart time."""
+    stamp = cluster.timestamp() if hasattr(cluster, "timestamp") else str(cluster.now())
+
+    def _change(obj: dict) -> None:
+        meta = obj["spec"]["template"].setdefault("metadata", {})
+        meta.setdefault("annotations", {})[RESTART_ANNOTATION] = stamp
+
+    return update(cluster, kind, deployment, namespace, _change)
+
+
+def pods_of(cluster: Any, app: str, namespace: str, service: str) -> list[dict]:
+    """Pods of ``service`` (by the app's service label), not being deleted, sorted by name."""
+    pods = cluster.list("Pod", namespace, label_selector=f"{label_key(app)}={service}")
+    return [p for p in pods if not p["metadata"].get("deletionTimestamp")]
+
+
+def delete_pods(cluster: Any, app: str, namespace: str, service: str) -> int:
+    """Delete every pod of ``service`` (its controller recreates them); returns how many."""
+    pods = pods_of(cluster, app, namespace, service)
+    for p in pods:
+        try:
+            cluster.delete("Pod", p["metadata"]["name"], namespace)
+        except NotFound:
+            pass
+    return len(pods)
+
+
+def exec_in_service(cluster: Any, app: str, namespace: str, service: str, argv: list[str]) -> Any:
+    """Run ``argv`` in the first running pod of ``service`` (what ``kubectl exec deploy/<svc>`` does)."""
+    pods = pods_of(cluster, app, namespace, service)
+    running = [p for p in pods if (p.get("status") or {}).get("phase") == "Running"] or pods
+    if not running:
+        raise NotFound(f"no pod of {service} in {namespace} to exec into")
+    return cluster.exec(running[0]["metadata"]["name"], namespace, argv, container=container_name(app, service))
+
+
+def set_replicas(cluster: Any, namespace: str, name: str, replicas: int, kind: str = "Deployment") -> int:
+    """Scale a workload; returns the previous ``spec.replicas``."""
+    before = {}
+
+    def _change(obj: dict) -> None:
+        before["r"] = obj["spec"].get("replicas", 1)
+        obj["spec"]["replicas"] = replicas
+
+    update(cluster, kind, name, namespace, _change)
+    return int(before["r"])
+
+
+_BAD_WAITING = ("CrashLoopBackOff", "Error", "ImagePullBackOff", "ErrImagePull", "CreateContainerConfigError",
+                "CreateContainerError", "InvalidImageName", "RunContainerError")
+
+
+def pod_problems(cluster: Any, namespace: str) -> list[str]:
+    """AIOpsLab's "all pods healthy" check, a bit stricter: every pod Running with all containers ready.
+
+    Returns one line per unhealthy pod (empty when healthy). Pods of finished Jobs are ignored.
+    """
+    out = []
+    for pod in cluster.list("Pod", namespace):
+        name = pod["metadata"]["name"]
+        if pod["metadata"].get("deletionTimestamp"):
+            continue
+        status = pod.get("status") or {}
+        phase = status.get("phase")
+        if phase == "Succeeded":
+            continue
+        if phase != "Running":
+            out.append(f"pod {name} is {phase or 'Unknown'}")
+            continue
+        for cs in status.get("containerStatuses") or []:
+            state = cs.get("state") or {}
+            waiting = (state.get("waiting") or {}).get("reason")
+            terminated = state.get("terminated")
+            if waiting in _BAD_WAITING:
+                out.append(f"pod {name} container {cs.get('name')} is {waiting}")
+            elif terminated and terminated.get("reason") != "Completed":
+                out.append(f"pod {name} container {cs.get('name')} terminated ({terminated.get('reason')})")
+            elif not cs.get("ready"):
+                out.append(f"pod {name} container {cs.get('name')} is not ready")
+    return out
+
+
+def recreate(cluster: Any, obj: dict) -> dict:
+    """What ``kubectl delete`` then ``kubectl apply -f`` of an edited manifest does: a fresh object."""
+    meta = obj["metadata"]
+    fresh = {k: v for k, v in obj.items() if k != "status"}
+    keep = ("name", "namespace", "labels", "annotations")
+    fresh["metadata"] = {k: meta[k] for k in keep if k in meta}
+    ann = dict(fresh["metadata"].get("annotations") or {})
+    ann.pop("deployment.kubernetes.io/revision", None)
+    if ann:
+        fresh["metadata"]["annotations"] = ann
+    else:
+        fresh["metadata"].pop("annotations", None)
+    cluster.delete(obj["kind"], meta["name"], meta.get("namespace"))
+    return cluster.create(fresh)
+
+
+def recreate_with(cluster: Any, kind: str, name: str, namespace: str, change: Callable[[dict], Any]) -> dict:
+    """Get an object, modify it with ``change``, then delete and create it (AIOpsLab's delete+apply)."""
+    obj = cluster.get(kind, name, namespace)
+    change(obj)
+    return recreate(cluster, obj)

@@ -1,0 +1,236 @@
+"""The strict mitigation oracle, shared by every family.
+
+Mitigation succeeds only when all four hold:
+
+1. **condition gone**: the family's own check (``Fault.condition_problems``) finds nothing, e.g. the
+   Service targets the right port again, the flag is off, the MongoDB user has its role back;
+2. **pods healthy**: AIOpsLab's check (every pod Running, containers ready, none crash-looping);
+3. **serving**: the application serves its workload with error rate and latency back under the healthy
+   baseline of the request model (:func:`serving_problems`);
+4. **nothing collateral**: compared with records taken just before and just after injection, no workload
+   was deleted or scaled below its healthy replica count, no Service deleted, no bound PVC or PV lost
+   (deleted or replaced), no namespace deleted (:func:`collateral_problems`).
+
+The env lets the cluster settle for :data:`MITIGATION_SETTLE_S` simulated seconds before grading.
+:func:`healthy_digest` is the digest of the desired state that ``recover`` must restore.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aoi_gym.faults.ops import RESTART_ANNOTATION, pod_problems
+
+__all__ = [
+    "MITIGATION_SETTLE_S",
+    "SERVING_WINDOW_S",
+    "ClusterRecord",
+    "take_record",
+    "collateral_problems",
+    "serving_problems",
+    "request_stats",
+    "healthy_digest",
+    "pod_problems",
+]
+
+#: Simulated seconds the env advances before grading a mitigation: long enough for a rollout (new pods
+#: start in a few seconds, MongoDB-backed services reconnect) and for the request model's window below
+#: to contain only post-fix traffic.
+MITIGATION_SETTLE_S = 60.0
+#: The window (seconds) of request statistics the serving check compares with the healthy baseline.
+SERVING_WINDOW_S = 30.0
+#: Tolerances over the healthy baseline: error rate may exceed it by this absolute amount, latency by
+#: this factor (noise in the request model stays well inside both).
+ERROR_RATE_SLACK = 0.02
+LATENCY_FACTOR = 1.5
+LATENCY_SLACK_MS = 5.0
+
+_WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
+
+
+@dataclass
+class ClusterRecord:
+    """What the collateral check compares against (taken at inject time, before and after the fault)."""
+
+    workloads: dict[str, int] = field(default_factory=dict)  # "Kind/ns/name" -> spec.replicas
+    services: set[str] = field(default_factory=set)  # "ns/name"
+    pvcs: dict[str, tuple[str, bool]] = field(default_factory=dict)  # "ns/name" -> (uid, bound)
+    pvs: dict[str, tuple[str, bool]] = field(default_factory=dict)  # name -> (uid, bound)
+    namespaces: dict[str, str] = field(default_factory=dict)  # name -> uid
+    baseline: dict[str, float] | None = None
+
+
+def _key(obj: dict) -> str:
+    meta = obj["metadata"]
+    return f"{meta.get('namespace', '')}/{meta['name']}"
+
+
+def take_record(cluster: Any, namespace: str | None = None, with_baseline: bool = False) -> ClusterRecord:
+    """Record workloads, Services, volumes and namespaces of the whole cluster (and, optionally, the
+    request-model baseline of ``namespace``)."""
+    rec = ClusterRecord()
+    for kind in _WORKLOAD_KINDS:
+        for obj in cluster.list(kind):
+            replicas = obj["spec"].get("replicas", 1) if kind != "DaemonSet" else 1
+            rec.workloads[f"{kind}/{_key(obj)}"] = int(replicas if replicas is not None else 1)
+    rec.services = {_key(s) for s in cluster.list("Service")}
+    for pvc in cluster.list("PersistentVolumeClaim"):
+        bound = (pvc.get("status") or {}).get("phase") == "Bound"
+        rec.pvcs[_key(pvc)] = (pvc["metadata"].get("uid", ""), bound)
+    for pv in cluster.list("PersistentVolume"):
+        bound = (pv.get("status") or {}).get("phase") == "Bound"
+        rec.pvs[pv["metadata"]["name"]] = (pv["metadata"].get("uid", ""), bound)
+    rec.namespaces = {n["metadata"]["name"]: n["metadata"].get("uid", "") for n in cluster.list("Namespace")}
+    if with_baseline and namespace:
+        rec.baseline = baseline_stats(cluster, namespace)
+    return rec
+
+
+def collateral_problems(cluster: Any, healthy: ClusterRecord, injected: ClusterRecord) -> list[str]:
+    """What the agent broke besides the fault: one line per workload deleted or scaled down, Service
+    deleted, bound volume lost or namespace deleted (empty when nothing)."""
+    now = take_record(cluster)
+    out = []
+    for key, replicas in sorted(healthy.workloads.items()):
+        if key not in now.workloads:
+            out.append(f"{key} was deleted")
+        elif now.workloads[key] < replicas:
+            out.append(f"{key} was scaled from {replicas} to {now.workloads[key]} replicas")
+    for key in sorted(healthy.services - now.services):
+        out.append(f"Service/{key} was deleted")
+    for key, (uid, bound) in sorted(injected.pvcs.items()):
+        if bound and now.pvcs.get(key, ("", False))[0] != uid:
+            out.append(f"PersistentVolumeClaim/{key} (bound, with data) was deleted or replaced")
+    for key, (uid, bound) in sorted(injected.pvs.items()):
+        if bound and now.pvs.get(key, ("", False))[0] != uid:
+            out.append(f"PersistentVolume/{key} (bound, with data) was deleted or replaced")
+    for name, uid in sorted(injected.namespaces.items()):
+        if now.namespaces.get(name) != uid:
+            out.append(f"Namespace/{name} was deleted")
+    return out
+
+
+# ---------------------------------------------------------------------- request model
+def request_stats(cluster: Any, namespace: str, window_s: float = SERVING_WINDOW_S) -> dict[str, float] | None:
+    """Error rate and latency of the application's entry requests over the last ``window_s`` seconds.
+
+    Uses the simulated application model's ``request_stats`` when the cluster has one, otherwise derives
+    the same numbers from the root spans of ``cluster.traces`` (real clusters). Returns
+    ``{"requests", "error_rate", "p50_ms", "p95_ms"}`` or None when nothing was observed.
+    """
+    app = getattr(cluster, "app", None)
+    fn = getattr(app, "request_stats", None)
+    if callable(fn):
+        return _normalize(fn(cluster, namespace, window_s))
+    roots = [s for s in cluster.traces(namespace, window_s) if not s.parent_span_id]
+    if not roots:
+        return None
+    durations = sorted(s.duration_us / 1000.0 for s in roots)
+    return {
+        "requests": float(len(roots)),
+        "error_rate": sum(1 for s in roots if s.error) / len(roots),
+        "p50_ms": durations[len(durations) // 2],
+        "p95_ms": durations[min(len(durations) - 1, int(0.95 * len(durations)))],
+    }
+
+
+def _normalize(stats: Any) -> dict[str, float] | None:
+    if stats is None:
+        return None
+    if not isinstance(stats, dict):
+        stats = {k: getattr(stats, k) for k in dir(stats) if not k.startswith("_") and not callable(getattr(stats, k))}
+    out = {}
+    for k, v in stats.items():
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            out[k] = float(v)
+    return out
+
+
+def baseline_stats(cluster: Any, namespace: str) -> dict[str, float] | None:
+    """The healthy baseline: the app model's ``healthy_baseline`` if it has one, else current stats."""
+    app = getattr(cluster, "app", None)
+    fn = getattr(app, "healthy_baseline", None)
+    if callable(fn):
+        return _normalize(fn(cluster, namespace))
+    return request_stats(cluster, namespace)
+
+
+def serving_problems(cluster: Any, namespace: str, baseline: dict[str, float] | None) -> list[str]:
+    """Empty when the app serves its workload with error rate and latency within the healthy baseline."""
+    stats = request_stats(cluster, namespace)
+    if not stats or stats.get("requests", 1.0) <= 0:
+        return ["the application served no requests in the last window"]
+    if baseline is None:
+        return []
+    out = []
+    err, base_err = stats.get("error_rate", 0.0), baseline.get("error_rate", 0.0)
+    if err > base_err + ERROR_RATE_SLACK:
+        out.append(f"error rate {err:.1%} is above the healthy {base_err:.1%}")
+    for key in ("p95_ms", "p50_ms"):
+        if key in stats and key in baseline:
+            limit = baseline[key] * LATENCY_FACTOR + LATENCY_SLACK_MS
+            if stats[key] > limit:
+                out.append(f"{key[:3]} latency {stats[key]:.0f} ms is above the healthy {baseline[key]:.0f} ms")
+    return out
+
+
+# ---------------------------------------------------------------------- healthy digest
+_DIGEST_KINDS = (
+    "Namespace", "Node", "Deployment", "StatefulSet", "DaemonSet", "Service", "ConfigMap", "Secret",
+    "PersistentVolume", "PersistentVolumeClaim", "NetworkPolicy", "HorizontalPodAutoscaler", "Job",
+    "PodChaos", "NetworkChaos", "StorageClass",
+)
+_VOLATILE_META = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
+                  "deletionTimestamp", "deletionGracePeriodSeconds", "ownerReferences", "finalizers")
+_VOLATILE_ANNOTATIONS = (RESTART_ANNOTATION, "deployment.kubernetes.io/revision",
+                         "kubectl.kubernetes.io/last-applied-configuration")
+
+
+def _desired(obj: dict) -> dict:
+    body = {k: v for k, v in obj.items() if k not in ("status", "metadata")}
+    meta = {k: v for k, v in obj["metadata"].items() if k not in _VOLATILE_META}
+    ann = {k: v for k, v in (meta.get("annotations") or {}).items() if k not in _VOLATILE_ANNOTATIONS}
+    meta["annotations"] = ann
+    if obj["kind"] in ("Deployment", "StatefulSet", "DaemonSet"):
+        tmeta = dict(body.get("spec", {}).get("template", {}).get("metadata") or {})
+        tmeta["annotations"] = {k: v for k, v in (tmeta.get("annotations") or {}).items()
+                                if k not in _VOLATILE_ANNOTATIONS}
+        body = json.loads(json.dumps(body))
+        body["spec"]["template"]["metadata"] = tmeta
+    elif obj["kind"] == "Service":
+        body = json.loads(json.dumps(body))
+        for k in ("clusterIP", "clusterIPs"):
+            body.get("spec", {}).pop(k, None)
+    elif obj["kind"] == "PersistentVolume":
+        body = json.loads(json.dumps(body))
+        body.get("spec", {}).pop("claimRef", None)
+    elif obj["kind"] == "PersistentVolumeClaim":
+        body = json.loads(json.dumps(body))
+        body.get("spec", {}).pop("volumeName", None)
+    return {"metadata": meta, **body}
+
+
+def healthy_digest(cluster: Any, app_state: bool = True) -> str:
+    """Hash of the desired state that matters to an application's health, independent of identities
+    and history: specs of workloads, Services, config, volumes, policies and nodes (minus uids, restart
+    stamps, cluster IPs, volume bindings), Helm release records excluded, plus the application model's
+    state (database users, ...) when it exposes one. ``recover`` must bring it back."""
+    h = hashlib.blake2b(digest_size=16)
+    for kind in _DIGEST_KINDS:
+        try:
+            objs = cluster.list(kind)
+        except Exception:
+            continue
+        for obj in objs:
+            if kind == "Secret" and str(obj.get("type", "")).startswith("helm.sh/"):
+                continue
+            data = json.dumps(_desired(obj), sort_keys=True, separators=(",", ":"), default=str)
+            h.update(f"{kind}|{_key(obj)}|{data};".encode())
+    if app_state:
+        fn = getattr(getattr(cluster, "app", None), "digest_state", None)
+        if callable(fn):
+            h.update(str(fn()).encode())
+    return h.hexdigest()
