@@ -1,10 +1,34 @@
-"""Controllers of the simulated cluster: they derive status from spec (see ``runtime.Controller``)."""
+"""Controllers of the simulated cluster: they derive status from spec (see ``runtime.Controller``).
+
+:func:`default_controllers` returns what a kind cluster runs; :func:`create_kind_nodes` (in
+:mod:`.nodes`) populates a fresh :class:`~aoi_gym.cluster.sim.cluster.SimCluster` with kind's nodes
+and kube-system basics.
+"""
 
 from __future__ import annotations
 
-__all__ = ["default_controllers"]
+__all__ = ["default_controllers", "create_kind_nodes"]
 
 
 def default_controllers() -> list:
     """The controllers a kind cluster runs, in the order they act on one reconcile pass."""
-    return []
+    from aoi_gym.cluster.sim.controllers.deployment import DeploymentController
+    from aoi_gym.cluster.sim.controllers.kubelet import Kubelet
+    from aoi_gym.cluster.sim.controllers.nodes import NodeController
+    from aoi_gym.cluster.sim.controllers.replicaset import ReplicaSetController
+    from aoi_gym.cluster.sim.controllers.scheduler import Scheduler
+
+    return [
+        NodeController(),
+        DeploymentController(),
+        ReplicaSetController(),
+        Scheduler(),
+        Kubelet(),
+    ]
+
+
+def create_kind_nodes(cluster, workers: int = 2, system: bool = True) -> list[str]:
+    """See :func:`aoi_gym.cluster.sim.controllers.nodes.create_kind_nodes`."""
+    from aoi_gym.cluster.sim.controllers.nodes import create_kind_nodes as _create
+
+    return _create(cluster, workers=workers, system=system)

@@ -1,0 +1,324 @@
+"""Shared helpers of the simulated controllers: the change-skipping base class, object creation,
+events, owner references, resource quantities, durations and the pod-template hash.
+
+Every controller derives from :class:`SimController`. Its ``reconcile`` skips the whole pass when
+nothing in the store changed since the controller's last pass and no deadline of its own is due;
+the memo lives in ``cluster.private`` so that snapshot/restore keep it consistent with the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from typing import TYPE_CHECKING, Any, Iterable
+
+from aoi_gym.cluster.patch import json_copy
+from aoi_gym.cluster.sim.cluster import SUFFIX_ALPHABET
+
+if TYPE_CHECKING:
+    from aoi_gym.cluster.sim.cluster import SimCluster
+
+__all__ = [
+    "SimController",
+    "store_version",
+    "remove_object",
+    "put_new",
+    "emit",
+    "owner_ref",
+    "controller_uid",
+    "index_by_owner",
+    "template_hash",
+    "stable_hash",
+    "parse_quantity",
+    "format_go_duration",
+    "parse_duration",
+    "pod_is_ready",
+    "pod_ready_since",
+    "pod_is_terminating",
+    "pod_is_terminal",
+    "namespace_terminating",
+    "scaled_value",
+    "set_condition",
+]
+
+
+class SimController:
+    """Base of the simulated controllers.
+
+    Subclasses implement :meth:`sync` (one full pass; returns the earliest future ``cluster.t`` at
+    which the controller will act by itself, or None). ``time_driven`` controllers also run a pass
+    whenever the clock moved (they derive something from elapsed time on every pass).
+    """
+
+    name = "controller"
+    time_driven = False
+
+    def _memo_key(self) -> str:
+        return "ctl:" + self.name
+
+    def reconcile(self, cluster: "SimCluster") -> None:
+        key = self._memo_key()
+        memo = cluster.private.get(key)
+        rv = store_version(cluster)
+        if memo is not None and memo[0] == rv:
+            if memo[1] == cluster.t:
+                return
+            if not self.time_driven and (memo[2] is None or cluster.t < memo[2]):
+                return
+        due = self.sync(cluster)
+        if due is not None and due <= cluster.t:
+            due = None  # a pass handles everything due up to now; a stale deadline would stall advance()
+        # When this pass wrote something, remember the rv from before it, so that the next round runs
+        # the pass again and sees its own writes (the loop in SimCluster.reconcile stops once no
+        # controller writes anything).
+        after = store_version(cluster)
+        cluster.private[key] = [rv if after != rv else after, cluster.t, due]
+
+    def next_deadline(self, cluster: "SimCluster") -> float | None:
+        memo = cluster.private.get(self._memo_key())
+        if memo is None or memo[2] is None or memo[2] <= cluster.t:
+            return None
+        return memo[2]
+
+    def sync(self, cluster: "SimCluster") -> float | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def store_version(cluster: "SimCluster") -> str:
+    """Changes whenever the store does: the resourceVersion counter plus the object count (removals
+    do not bump the counter)."""
+    return f"{cluster.store.resource_version}/{cluster.store.count()}"
+
+
+# ---------------------------------------------------------------------------------------------- objects
+def remove_object(cluster: "SimCluster", kind: str, name: str, namespace: str | None = None) -> None:
+    """Remove an object for good and bump the store's resourceVersion so every controller (and the
+    reconcile loop) notices."""
+    if cluster.store.remove(kind, name, namespace) is not None:
+        cluster.store.resource_version += 1
+
+
+def put_new(cluster: "SimCluster", obj: dict[str, Any]) -> dict[str, Any] | None:
+    """Store a controller-made object with uid, creationTimestamp and generation filled in.
+
+    Returns the stored object, or None when its namespace is missing or terminating (the API server
+    refuses creations there).
+    """
+    meta = obj["metadata"]
+    ns = meta.get("namespace")
+    if ns is not None and namespace_terminating(cluster, ns):
+        return None
+    meta.setdefault("uid", cluster.new_uid())
+    meta.setdefault("creationTimestamp", cluster.timestamp())
+    meta.setdefault("generation", 1)
+    return cluster.store.put(obj)
+
+
+def namespace_terminating(cluster: "SimCluster", namespace: str) -> bool:
+    """True when the namespace does not exist or is being deleted."""
+    ns = cluster.store.peek("Namespace", namespace)
+    return ns is None or "deletionTimestamp" in ns["metadata"]
+
+
+def emit(
+    cluster: "SimCluster",
+    obj: dict[str, Any],
+    reason: str,
+    message: str,
+    type: str = "Normal",
+    component: str = "kubelet",
+    host: str | None = None,
+    field_path: str | None = None,
+    times: int = 1,
+) -> None:
+    """Record an event (``times`` occurrences) unless the object's namespace is terminating."""
+    ns = obj["metadata"].get("namespace") or "default"
+    if namespace_terminating(cluster, ns):
+        return
+    for _ in range(max(0, times)):
+        cluster.record_event(obj, reason, message, type=type, component=component, host=host, field_path=field_path)
+
+
+def owner_ref(owner: dict[str, Any], block: bool = True) -> dict[str, Any]:
+    """The ownerReferences entry a controller writes on what it creates."""
+    return {
+        "apiVersion": owner.get("apiVersion", "v1"),
+        "kind": owner["kind"],
+        "name": owner["metadata"]["name"],
+        "uid": owner["metadata"]["uid"],
+        "controller": True,
+        "blockOwnerDeletion": block,
+    }
+
+
+def controller_uid(obj: dict[str, Any]) -> str | None:
+    """uid of the object's controlling owner, or None."""
+    for ref in obj["metadata"].get("ownerReferences") or ():
+        if ref.get("controller"):
+            return ref.get("uid")
+    return None
+
+
+def index_by_owner(objs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Group objects by the uid of their controlling owner."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for o in objs:
+        uid = controller_uid(o)
+        if uid is not None:
+            out.setdefault(uid, []).append(o)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- hashing
+def _fnv32a(data: bytes) -> int:
+    h = 0x811C9DC5
+    for b in data:
+        h ^= b
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def template_hash(template: dict[str, Any], collision_count: int = 0) -> str:
+    """pod-template-hash as the deployment controller computes it: FNV-32a of the template, printed
+    in decimal and mapped through Kubernetes' SafeEncodeString alphabet (9-10 characters)."""
+    tmpl = json_copy(template)
+    labels = (tmpl.get("metadata") or {}).get("labels")
+    if labels:
+        labels.pop("pod-template-hash", None)
+    data = json.dumps(tmpl, sort_keys=True, separators=(",", ":")).encode()
+    if collision_count:
+        data += str(collision_count).encode()
+    digits = str(_fnv32a(data))
+    return "".join(SUFFIX_ALPHABET[ord(c) % len(SUFFIX_ALPHABET)] for c in digits)
+
+
+def stable_hash(*parts: Any, n: int = 64) -> str:
+    """Deterministic hex digest of ``parts`` (container ids, image digests)."""
+    h = hashlib.blake2b("|".join(str(p) for p in parts).encode(), digest_size=32).hexdigest()
+    return h[:n]
+
+
+# ---------------------------------------------------------------------------------------------- quantities
+_QTY = re.compile(r"^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]*)$")
+_SUFFIX = {
+    "": 1.0, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
+    "Ki": 1024.0, "Mi": 1024.0**2, "Gi": 1024.0**3, "Ti": 1024.0**4, "Pi": 1024.0**5, "Ei": 1024.0**6,
+}
+
+
+def parse_quantity(q: Any) -> float:
+    """Kubernetes resource quantity (``100m``, ``1``, ``128Mi``, ``2Gi``) -> float (cores or bytes).
+
+    Unparseable values count as 0 (the API server would have rejected them at admission).
+    """
+    if q is None:
+        return 0.0
+    if isinstance(q, (int, float)):
+        return float(q)
+    m = _QTY.match(str(q).strip())
+    if not m or m.group(2) not in _SUFFIX:
+        return 0.0
+    try:
+        return float(m.group(1)) * _SUFFIX[m.group(2)]
+    except ValueError:
+        return 0.0
+
+
+def format_go_duration(seconds: float) -> str:
+    """Go's time.Duration String for whole seconds: ``10s``, ``1m20s``, ``5m0s``, ``1h0m0s``."""
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s}s"
+    m, s = divmod(s, 60)
+    if m < 60:
+        return f"{m}m{s}s"
+    h, m = divmod(m, 60)
+    return f"{h}h{m}m{s}s"
+
+
+_DUR = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
+
+
+def parse_duration(text: Any) -> float | None:
+    """Go-style duration string (``100s``, ``5m``, ``1h30m``) -> seconds, or None if unparseable."""
+    if not isinstance(text, str) or not text:
+        return None
+    pos, total = 0, 0.0
+    for m in _DUR.finditer(text):
+        if m.start() != pos:
+            return None
+        total += float(m.group(1)) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[m.group(2)]
+        pos = m.end()
+    return total if pos == len(text) else None
+
+
+def scaled_value(value: Any, total: int, round_up: bool) -> int:
+    """An int-or-percent field (``maxSurge: 25%``) resolved against ``total``."""
+    if value is None:
+        value = "25%"
+    if isinstance(value, str) and value.endswith("%"):
+        try:
+            pct = float(value[:-1])
+        except ValueError:
+            return 0
+        x = pct * total / 100.0
+        return int(math.ceil(x - 1e-9)) if round_up else int(math.floor(x + 1e-9))
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+# ---------------------------------------------------------------------------------------------- pods
+def _condition(pod: dict[str, Any], ctype: str) -> dict[str, Any] | None:
+    for c in (pod.get("status") or {}).get("conditions") or ():
+        if c.get("type") == ctype:
+            return c
+    return None
+
+
+def pod_is_ready(pod: dict[str, Any]) -> bool:
+    c = _condition(pod, "Ready")
+    return c is not None and c.get("status") == "True"
+
+
+def pod_ready_since(cluster: "SimCluster", pod: dict[str, Any]) -> float | None:
+    """``cluster.t`` at which the pod became Ready, or None when it is not ready."""
+    c = _condition(pod, "Ready")
+    if c is None or c.get("status") != "True":
+        return None
+    return cluster.parse_timestamp(c.get("lastTransitionTime"))
+
+
+def pod_is_terminating(pod: dict[str, Any]) -> bool:
+    return "deletionTimestamp" in pod["metadata"]
+
+
+def pod_is_terminal(pod: dict[str, Any]) -> bool:
+    return (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
+
+
+def set_condition(
+    conditions: list[dict[str, Any]],
+    ctype: str,
+    status: str,
+    now: str,
+    reason: str | None = None,
+    message: str | None = None,
+    old: list[dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Append a condition to ``conditions``, keeping lastTransitionTime from ``old`` when the status
+    did not change."""
+    prev = next((c for c in old or () if c.get("type") == ctype), None)
+    cond: dict[str, Any] = {"type": ctype, "status": status}
+    if extra:
+        cond.update(extra)
+    cond["lastTransitionTime"] = prev["lastTransitionTime"] if prev and prev.get("status") == status else now
+    if reason:
+        cond["reason"] = reason
+    if message:
+        cond["message"] = message
+    conditions.append(cond)

@@ -1,0 +1,387 @@
+"""The kubelet's per-container state machine.
+
+A container record (a small dict kept in ``cluster.private``, never in the object) moves through:
+
+``create`` (waiting ContainerCreating) -> ``run`` (running) -> ``dead`` (terminated) -> ``backoff``
+(waiting CrashLoopBackOff) -> ``run`` ...; or ``create`` -> ``pullerr`` (waiting ErrImagePull) ->
+``pullbo`` (waiting ImagePullBackOff) -> ``create``; ``cfg`` (waiting CreateContainerConfigError) until
+the referenced ConfigMap/Secret key exists; ``done`` (terminated, not restarted).
+
+Each record holds the :class:`~aoi_gym.cluster.sim.runtime.ContainerPlan` of its current instance
+(asked from the application model once per start) and the time of its next change (``due``).
+Crash-loop back-off is the kubelet's: the first restart is immediate, then 10s doubling to 300s,
+reset after 10 minutes without a restart.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aoi_gym.cluster.sim.controllers.common import emit, format_go_duration, stable_hash
+from aoi_gym.cluster.sim.runtime import ContainerPlan
+
+if TYPE_CHECKING:
+    from aoi_gym.cluster.sim.cluster import SimCluster
+
+__all__ = [
+    "PAUSE_IMAGE",
+    "normalize_image",
+    "new_record",
+    "advance_record",
+    "container_status",
+    "config_error",
+    "terminate",
+    "restart_now",
+]
+
+#: the image Chaos Mesh's pod-failure swaps in: the container runs but serves nothing
+PAUSE_IMAGE = "gcr.io/google-containers/pause:latest"
+PULL_ERROR_SHOW_S = 2.0  # how long ErrImagePull shows before the kubelet enters ImagePullBackOff
+MAX_BACKOFF_S = 300.0
+BACKOFF_RESET_S = 600.0
+_PROBE = ("initialDelaySeconds", "periodSeconds", "failureThreshold")
+
+
+def normalize_image(image: str) -> str:
+    """``nginx:1.25`` -> ``docker.io/library/nginx:1.25`` (what containerd reports)."""
+    name = image
+    first = name.split("/", 1)[0]
+    if "/" not in name or ("." not in first and ":" not in first and first != "localhost"):
+        name = "docker.io/" + (name if "/" in name else "library/" + name)
+    last = name.rsplit("/", 1)[-1]
+    if "@" not in last and ":" not in last:
+        name += ":latest"
+    return name
+
+
+def _image_id(image: str) -> str:
+    repo = normalize_image(image).split("@", 1)[0]
+    last = repo.rsplit("/", 1)
+    if ":" in last[-1]:
+        repo = repo.rsplit(":", 1)[0]
+    return f"{repo}@sha256:{stable_hash('image', image)}"
+
+
+def _plan_list(p: ContainerPlan) -> list:
+    return [p.image_ok, p.image_error, float(p.start_delay_s), p.exit_after_s, int(p.exit_code), p.exit_reason,
+            p.ready, float(p.ready_delay_s), p.live, p.probe_message]
+
+
+_IMAGE_OK, _IMAGE_ERR, _DELAY, _EXIT_AFTER, _CODE, _REASON, _READY, _READY_DELAY, _LIVE, _PROBE_MSG = range(10)
+
+
+def _probe(c_spec: dict[str, Any], kind: str) -> dict[str, Any] | None:
+    p = c_spec.get(kind)
+    return p if isinstance(p, dict) else None
+
+
+def _probe_num(probe: dict[str, Any], key: str) -> float:
+    default = {"initialDelaySeconds": 0, "periodSeconds": 10, "failureThreshold": 3}[key]
+    try:
+        return float(probe.get(key, default))
+    except (TypeError, ValueError):
+        return float(default)
+
+
+def _default_probe_message(probe: dict[str, Any], ip: str) -> str:
+    if isinstance(probe.get("httpGet"), dict):
+        g = probe["httpGet"]
+        scheme = str(g.get("scheme", "HTTP")).lower()
+        return f'Get "{scheme}://{ip}:{g.get("port")}{g.get("path", "/")}": dial tcp {ip}:{g.get("port")}: connect: connection refused'
+    if isinstance(probe.get("tcpSocket"), dict):
+        port = probe["tcpSocket"].get("port")
+        return f"dial tcp {ip}:{port}: connect: connection refused"
+    if isinstance(probe.get("grpc"), dict):
+        return f'timeout: failed to connect service "{ip}:{probe["grpc"].get("port")}" within 1s'
+    return "command terminated with non-zero exit code"
+
+
+def ask_plan(cluster: "SimCluster", pod: dict[str, Any], c_spec: dict[str, Any]) -> list:
+    """The application model's plan for a new instance of the container (pause image handled here)."""
+    if c_spec.get("image") == PAUSE_IMAGE:
+        return _plan_list(ContainerPlan(start_delay_s=0.5, ready=False, live=False))
+    return _plan_list(cluster.app.container_plan(cluster, pod, c_spec))
+
+
+def new_record(cluster: "SimCluster", pod: dict[str, Any], c_spec: dict[str, Any], init: bool) -> dict[str, Any]:
+    """A record for a container that has not started yet (waiting ContainerCreating)."""
+    return {
+        "st": "create", "due": None, "n": 0, "init": init, "image": c_spec.get("image", ""),
+        "plan": None, "start": None, "fin": None, "code": None, "reason": None, "msg": None, "cid": None,
+        "last": None, "pulls": 0, "crash": 0, "lastrestart": None, "rprobe": 0, "pulled": False,
+    }
+
+
+# ---------------------------------------------------------------------------------------------- config
+def config_error(cluster: "SimCluster", pod: dict[str, Any], c_spec: dict[str, Any]) -> str | None:
+    """CreateContainerConfigError message for a missing ConfigMap/Secret (or key) referenced by env."""
+    ns = pod["metadata"]["namespace"]
+    for e in c_spec.get("env") or ():
+        vf = e.get("valueFrom") if isinstance(e, dict) else None
+        if not isinstance(vf, dict):
+            continue
+        for ref_key, kind, label in (("configMapKeyRef", "ConfigMap", "configmap"), ("secretKeyRef", "Secret", "secret")):
+            ref = vf.get(ref_key)
+            if not isinstance(ref, dict) or ref.get("optional"):
+                continue
+            obj = cluster.peek(kind, ref.get("name", ""), ns)
+            if obj is None:
+                return f'{label} "{ref.get("name", "")}" not found'
+            key = ref.get("key", "")
+            if key not in (obj.get("data") or {}) and key not in (obj.get("binaryData") or {}) and key not in (obj.get("stringData") or {}):
+                return f"couldn't find key {key} in {kind} {ns}/{ref.get('name', '')}"
+    for ef in c_spec.get("envFrom") or ():
+        if not isinstance(ef, dict):
+            continue
+        for ref_key, kind, label in (("configMapRef", "ConfigMap", "configmap"), ("secretRef", "Secret", "secret")):
+            ref = ef.get(ref_key)
+            if isinstance(ref, dict) and not ref.get("optional") and cluster.peek(kind, ref.get("name", ""), ns) is None:
+                return f'{label} "{ref.get("name", "")}" not found'
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- transitions
+def _pod_ref(pod: dict[str, Any]) -> str:
+    m = pod["metadata"]
+    return f"{m['name']}_{m['namespace']}({m.get('uid', '')})"
+
+
+def _field_path(rec: dict[str, Any], name: str) -> str:
+    return f"spec.{'initContainers' if rec['init'] else 'containers'}{{{name}}}"
+
+
+def _node_of(pod: dict[str, Any]) -> str:
+    return pod["spec"].get("nodeName", "")
+
+
+def _ev(cluster, pod, rec, name, reason, message, type="Normal", times=1) -> None:
+    emit(cluster, pod, reason, message, type=type, component="kubelet", host=_node_of(pod), field_path=_field_path(rec, name), times=times)
+
+
+def _pull_events(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_spec: dict[str, Any], restart: bool) -> None:
+    name, image = c_spec["name"], c_spec.get("image", "")
+    images = cluster.private.setdefault("images", {}).setdefault(_node_of(pod), [])
+    policy = c_spec.get("imagePullPolicy") or ("Always" if image.endswith(":latest") or ":" not in image.rsplit("/", 1)[-1] else "IfNotPresent")
+    if policy != "Always" and (restart or image in images):
+        _ev(cluster, pod, rec, name, "Pulled", f'Container image "{image}" already present on machine')
+        return
+    secs = 0.4 + int(stable_hash("pull", image, n=6), 16) % 4000 / 1000.0
+    size = 5_000_000 + int(stable_hash("size", image, n=8), 16) % 200_000_000
+    _ev(cluster, pod, rec, name, "Pulling", f'Pulling image "{image}"')
+    _ev(cluster, pod, rec, name, "Pulled",
+        f'Successfully pulled image "{image}" in {secs:.3f}s ({secs:.3f}s including waiting). Image size: {size} bytes.')
+    if image not in images:
+        images.append(image)
+
+
+def _start(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_spec: dict[str, Any], at: float, restart: bool) -> None:
+    """Start the instance described by rec['plan'] at ``at`` (or fail its image pull)."""
+    plan = rec["plan"]
+    name, image = c_spec["name"], c_spec.get("image", "")
+    if not plan[_IMAGE_OK]:
+        err = plan[_IMAGE_ERR] or (
+            f'rpc error: code = NotFound desc = failed to pull and unpack image "{normalize_image(image)}": failed to '
+            f'resolve reference "{normalize_image(image)}": {normalize_image(image)}: not found'
+        )
+        rec.update(st="pullerr", msg=err, pulls=rec["pulls"] + 1, due=at + PULL_ERROR_SHOW_S)
+        _ev(cluster, pod, rec, name, "Pulling", f'Pulling image "{image}"')
+        _ev(cluster, pod, rec, name, "Failed", f'Failed to pull image "{image}": {err}', "Warning")
+        _ev(cluster, pod, rec, name, "Failed", "Error: ErrImagePull", "Warning")
+        return
+    _pull_events(cluster, pod, rec, c_spec, restart or rec["pulled"])
+    rec["pulled"] = True
+    err = config_error(cluster, pod, c_spec)
+    if err is not None:
+        rec.update(st="cfg", msg=err, due=None)
+        _ev(cluster, pod, rec, name, "Failed", f"Error: {err}", "Warning")
+        return
+    rec.update(st="run", start=at, fin=None, code=None, reason=None, msg=None, pulls=0, rprobe=0, image=image,
+               cid="containerd://" + stable_hash(pod["metadata"].get("uid"), name, rec["n"], at))
+    _ev(cluster, pod, rec, name, "Created", f"Created container {name}")
+    _ev(cluster, pod, rec, name, "Started", f"Started container {name}")
+    rec["due"] = _next_run_event(rec, c_spec, at)
+
+
+def _ready_at(rec: dict[str, Any], c_spec: dict[str, Any]) -> float | None:
+    """When the running instance becomes ready (None: never)."""
+    if rec["init"]:
+        return None
+    probe = _probe(c_spec, "readinessProbe")
+    if probe is None:
+        return rec["start"]
+    if not rec["plan"][_READY]:
+        return None
+    return rec["start"] + max(rec["plan"][_READY_DELAY], _probe_num(probe, "initialDelaySeconds"))
+
+
+def _kill_at(rec: dict[str, Any], c_spec: dict[str, Any]) -> float | None:
+    probe = _probe(c_spec, "livenessProbe")
+    if probe is None or rec["plan"][_LIVE] or rec["init"]:
+        return None
+    return rec["start"] + _probe_num(probe, "initialDelaySeconds") + _probe_num(probe, "periodSeconds") * _probe_num(probe, "failureThreshold")
+
+
+def _exit_at(rec: dict[str, Any]) -> float | None:
+    after = rec["plan"][_EXIT_AFTER]
+    if after is None:
+        return rec["start"] + 1.0 if rec["init"] else None  # an init container that does not say finishes at once
+    return rec["start"] + float(after)
+
+
+def _next_run_event(rec: dict[str, Any], c_spec: dict[str, Any], now: float) -> float | None:
+    times = [x for x in (_exit_at(rec), _kill_at(rec, c_spec), _ready_at(rec, c_spec)) if x is not None and x > now]
+    return min(times) if times else None
+
+
+def _terminated(rec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "containerID": rec["cid"],
+        "exitCode": rec["code"],
+        "finishedAt": rec["fin_ts"],
+        "reason": rec["reason"],
+        "startedAt": rec["start_ts"],
+    }
+
+
+def terminate(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_spec: dict[str, Any], at: float, code: int, reason: str) -> None:
+    """The running instance exits at ``at``; schedule the restart per restartPolicy and back-off."""
+    rec.update(st="dead", fin=at, code=int(code), reason=reason, fin_ts=cluster.timestamp(at), start_ts=cluster.timestamp(rec["start"]))
+    policy = pod["spec"].get("restartPolicy", "Always")
+    if rec["init"]:
+        restart = code != 0 and policy != "Never"
+    else:
+        restart = policy == "Always" or (policy == "OnFailure" and code != 0)
+    if not restart:
+        rec.update(st="done", due=None)
+        return
+    if rec["lastrestart"] is not None and at - rec["lastrestart"] >= BACKOFF_RESET_S:
+        rec["crash"] = 0
+    rec["crash"] += 1
+    delay = 0.0 if rec["crash"] == 1 else min(10.0 * 2 ** (rec["crash"] - 2), MAX_BACKOFF_S)
+    if delay <= 0:
+        restart_now(cluster, pod, rec, c_spec, at)
+        return
+    name = c_spec["name"]
+    rec.update(st="backoff", due=at + delay,
+               msg=f"back-off {format_go_duration(delay)} restarting failed container={name} pod={_pod_ref(pod)}")
+    _ev(cluster, pod, rec, name, "BackOff", f"Back-off restarting failed container {name} in pod {_pod_ref(pod)}", "Warning")
+
+
+def restart_now(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_spec: dict[str, Any], at: float) -> None:
+    """Start a new instance of a terminated container (restartCount + 1) with a fresh plan."""
+    if rec["fin"] is not None:
+        rec["last"] = _terminated(rec)
+    rec["n"] += 1
+    rec["lastrestart"] = at
+    rec["plan"] = ask_plan(cluster, pod, c_spec)
+    _start(cluster, pod, rec, c_spec, at, restart=True)
+
+
+def _emit_probe_failures(cluster, pod, rec, c_spec, upto: float) -> None:
+    """Unhealthy events for readiness probe failures of the running instance up to ``upto``."""
+    probe = _probe(c_spec, "readinessProbe")
+    if probe is None or rec["st"] != "run" or rec["init"]:
+        return
+    first = rec["start"] + _probe_num(probe, "initialDelaySeconds")
+    ready_at = _ready_at(rec, c_spec)
+    end = upto if ready_at is None else min(upto, ready_at - 1e-9)
+    if end < first:
+        return
+    n = int((end - first) // max(_probe_num(probe, "periodSeconds"), 1.0)) + 1
+    if n > rec["rprobe"]:
+        msg = rec["plan"][_PROBE_MSG] or _default_probe_message(probe, (pod.get("status") or {}).get("podIP", ""))
+        _ev(cluster, pod, rec, c_spec["name"], "Unhealthy", f"Readiness probe failed: {msg}", "Warning", times=n - rec["rprobe"])
+        rec["rprobe"] = n
+
+
+def advance_record(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_spec: dict[str, Any]) -> None:
+    """Apply every transition of the container due up to ``cluster.t``."""
+    t = cluster.t
+    if rec["st"] == "cfg":
+        err = config_error(cluster, pod, c_spec)
+        if err is None:
+            _start(cluster, pod, rec, c_spec, t, restart=True)
+        elif err != rec["msg"]:
+            rec["msg"] = err
+            _ev(cluster, pod, rec, c_spec["name"], "Failed", f"Error: {err}", "Warning")
+    for _ in range(1000):
+        if rec["st"] == "run":
+            _emit_probe_failures(cluster, pod, rec, c_spec, min(t, rec["due"]) if rec["due"] is not None else t)
+        due = rec["due"]
+        if due is None or due > t:
+            return
+        st = rec["st"]
+        if st == "create":
+            _start(cluster, pod, rec, c_spec, due, restart=False)
+        elif st == "pullerr":
+            delay = min(10.0 * 2 ** (rec["pulls"] - 1), MAX_BACKOFF_S)
+            rec.update(st="pullbo", due=due - PULL_ERROR_SHOW_S + delay, msg=f'Back-off pulling image "{c_spec.get("image", "")}"')
+            _ev(cluster, pod, rec, c_spec["name"], "BackOff", f'Back-off pulling image "{c_spec.get("image", "")}"')
+            _ev(cluster, pod, rec, c_spec["name"], "Failed", "Error: ImagePullBackOff", "Warning")
+        elif st == "pullbo":
+            rec["plan"] = ask_plan(cluster, pod, c_spec)
+            if rec["plan"][_IMAGE_OK]:
+                rec.update(st="create", due=due + rec["plan"][_DELAY], msg=None)
+            else:
+                _start(cluster, pod, rec, c_spec, due, restart=False)
+        elif st == "backoff":
+            restart_now(cluster, pod, rec, c_spec, due)
+        elif st == "run":
+            exit_at, kill_at = _exit_at(rec), _kill_at(rec, c_spec)
+            if exit_at is not None and exit_at <= due and (kill_at is None or exit_at <= kill_at):
+                plan = rec["plan"]
+                code, reason = (plan[_CODE], plan[_REASON]) if plan[_EXIT_AFTER] is not None else (0, "Completed")
+                if reason == "Completed":
+                    code = 0
+                elif reason == "OOMKilled" and code == 1:
+                    code = 137
+                terminate(cluster, pod, rec, c_spec, exit_at, code, reason)
+            elif kill_at is not None and kill_at <= due:
+                probe = _probe(c_spec, "livenessProbe") or {}
+                msg = rec["plan"][_PROBE_MSG] or _default_probe_message(probe, (pod.get("status") or {}).get("podIP", ""))
+                name = c_spec["name"]
+                _ev(cluster, pod, rec, name, "Unhealthy", f"Liveness probe failed: {msg}", "Warning", times=int(_probe_num(probe, "failureThreshold")))
+                _ev(cluster, pod, rec, name, "Killing", f"Container {name} failed liveness probe, will be restarted")
+                terminate(cluster, pod, rec, c_spec, kill_at, 137, "Error")
+            else:
+                rec["due"] = _next_run_event(rec, c_spec, due)
+        else:
+            rec["due"] = None
+    rec["due"] = None  # pragma: no cover - guard against a runaway loop
+
+
+# ---------------------------------------------------------------------------------------------- status
+def container_status(cluster: "SimCluster", rec: dict[str, Any], c_spec: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """(the API's containerStatus entry, ready) for a record at ``cluster.t``."""
+    st = rec["st"]
+    image = c_spec.get("image", "")
+    ready = False
+    if st == "run":
+        state = {"running": {"startedAt": cluster.timestamp(rec["start"])}}
+        ra = _ready_at(rec, c_spec)
+        ready = ra is not None and ra <= cluster.t
+    elif st in ("dead", "done"):
+        state = {"terminated": _terminated(rec)}
+    else:
+        reason = {"create": "ContainerCreating", "pullerr": "ErrImagePull", "pullbo": "ImagePullBackOff",
+                  "backoff": "CrashLoopBackOff", "cfg": "CreateContainerConfigError"}[st]
+        waiting: dict[str, Any] = {"reason": reason}
+        if rec["msg"]:
+            waiting["message"] = rec["msg"]
+        state = {"waiting": waiting}
+    pulled = rec["cid"] is not None
+    out: dict[str, Any] = {}
+    if pulled:
+        out["containerID"] = rec["cid"]
+    out["image"] = normalize_image(rec["image"] or image) if pulled else image
+    out["imageID"] = _image_id(rec["image"] or image) if pulled else ""
+    if st == "backoff":  # the instance that just died is the last state while the kubelet waits
+        out["lastState"] = {"terminated": _terminated(rec)}
+    else:
+        out["lastState"] = {"terminated": dict(rec["last"])} if rec["last"] else {}
+    out["name"] = c_spec["name"]
+    out["ready"] = ready
+    out["restartCount"] = rec["n"]
+    out["started"] = st == "run"
+    out["state"] = state
+    return out, ready

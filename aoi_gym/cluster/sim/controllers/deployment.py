@@ -1,0 +1,324 @@
+"""Deployment controller: ReplicaSets per pod template, rolling updates, rollout status.
+
+The ReplicaSet for a template is ``<deployment>-<pod-template-hash>``. A template change (including
+``kubectl rollout restart``'s ``kubectl.kubernetes.io/restartedAt`` annotation) creates a new RS and
+moves replicas over within maxSurge/maxUnavailable; old RSs stay at 0 replicas as rollout history
+(``revisionHistoryLimit``). Conditions and events follow the real controller's reasons and wording.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aoi_gym.cluster.patch import json_copy
+from aoi_gym.cluster.sim.controllers.common import (
+    SimController,
+    emit,
+    index_by_owner,
+    owner_ref,
+    put_new,
+    remove_object,
+    scaled_value,
+    set_condition,
+    template_hash,
+)
+from aoi_gym.cluster.sim.controllers.podtemplate import defaulted_template
+from aoi_gym.cluster.sim.controllers.replicaset import active_pods
+
+if TYPE_CHECKING:
+    from aoi_gym.cluster.sim.cluster import SimCluster
+
+__all__ = ["DeploymentController", "REVISION_ANNOTATION"]
+
+REVISION_ANNOTATION = "deployment.kubernetes.io/revision"
+DESIRED_ANNOTATION = "deployment.kubernetes.io/desired-replicas"
+MAX_ANNOTATION = "deployment.kubernetes.io/max-replicas"
+_COMPONENT = "deployment-controller"
+
+
+def _revision(rs: dict[str, Any]) -> int:
+    try:
+        return int((rs["metadata"].get("annotations") or {}).get(REVISION_ANNOTATION, "0"))
+    except ValueError:
+        return 0
+
+
+def _replicas(rs: dict[str, Any]) -> int:
+    return int((rs.get("spec") or {}).get("replicas", 0) or 0)
+
+
+def _st(rs: dict[str, Any], key: str) -> int:
+    return int((rs.get("status") or {}).get(key, 0) or 0)
+
+
+def _default_deployment(cluster: "SimCluster", d: dict[str, Any]) -> dict[str, Any]:
+    """Write the fields the API server defaults on a Deployment; returns the stored object."""
+    spec = d.get("spec") or {}
+    if "progressDeadlineSeconds" in spec and "strategy" in spec and "replicas" in spec:
+        return d
+    new = json_copy(d)
+    s = new.setdefault("spec", {})
+    s.setdefault("replicas", 1)
+    s.setdefault("revisionHistoryLimit", 10)
+    s.setdefault("progressDeadlineSeconds", 600)
+    strategy = s.setdefault("strategy", {"type": "RollingUpdate"})
+    strategy.setdefault("type", "RollingUpdate")
+    if strategy["type"] == "RollingUpdate":
+        ru = strategy.setdefault("rollingUpdate", {})
+        ru.setdefault("maxSurge", "25%")
+        ru.setdefault("maxUnavailable", "25%")
+    s["template"] = defaulted_template(s.get("template"))
+    cluster.update_status(new)
+    return new
+
+
+class DeploymentController(SimController):
+    """Reconciles Deployments into ReplicaSets and writes Deployment status."""
+
+    name = "deployment-controller"
+
+    def sync(self, cluster: "SimCluster") -> float | None:
+        rs_by_owner = index_by_owner(cluster.iter_objects("ReplicaSet"))
+        pods_by_owner: dict[str, list[dict[str, Any]]] | None = None
+        due: float | None = None
+        for d in cluster.iter_objects("Deployment"):
+            if "deletionTimestamp" in d["metadata"]:
+                continue
+            d = _default_deployment(cluster, d)
+            if d.get("spec", {}).get("strategy", {}).get("type") == "Recreate" and pods_by_owner is None:
+                pods_by_owner = index_by_owner(cluster.iter_objects("Pod"))
+            x = self._sync_one(cluster, d, rs_by_owner.get(d["metadata"]["uid"], []), pods_by_owner or {})
+            if x is not None and (due is None or x < due):
+                due = x
+        return due
+
+    # ------------------------------------------------------------------------------------------
+    def _scale(self, cluster: "SimCluster", d: dict[str, Any], rs: dict[str, Any], n: int, surge: int) -> dict[str, Any]:
+        cur = cluster.peek("ReplicaSet", rs["metadata"]["name"], rs["metadata"]["namespace"]) or rs
+        old = _replicas(cur)
+        want_ann = {DESIRED_ANNOTATION: str(d["spec"]["replicas"]), MAX_ANNOTATION: str(d["spec"]["replicas"] + surge)}
+        ann = cur["metadata"].get("annotations") or {}
+        if old == n and all(ann.get(k) == v for k, v in want_ann.items()):
+            return cur
+        new = json_copy(cur)
+        new["spec"]["replicas"] = n
+        new["metadata"].setdefault("annotations", {}).update(want_ann)
+        if old != n:
+            new["metadata"]["generation"] = new["metadata"].get("generation", 1) + 1
+        cluster.update_status(new)
+        if old != n:
+            direction = "up" if n > old else "down"
+            emit(cluster, d, "ScalingReplicaSet", f"Scaled {direction} replica set {cur['metadata']['name']} from {old} to {n}", component=_COMPONENT)
+        return new
+
+    def _create_rs(self, cluster: "SimCluster", d: dict[str, Any], h: str, replicas: int, revision: int, surge: int) -> dict[str, Any] | None:
+        meta, spec = d["metadata"], d["spec"]
+        tmpl = json_copy(spec["template"])
+        tmpl.setdefault("metadata", {}).setdefault("labels", {})["pod-template-hash"] = h
+        selector = json_copy(spec.get("selector") or {})
+        selector.setdefault("matchLabels", {})["pod-template-hash"] = h
+        labels = dict(tmpl["metadata"]["labels"])
+        rs = {
+            "apiVersion": "apps/v1",
+            "kind": "ReplicaSet",
+            "metadata": {
+                "name": f"{meta['name']}-{h}",
+                "namespace": meta["namespace"],
+                "labels": labels,
+                "annotations": {
+                    DESIRED_ANNOTATION: str(spec["replicas"]),
+                    MAX_ANNOTATION: str(spec["replicas"] + surge),
+                    REVISION_ANNOTATION: str(revision),
+                },
+                "ownerReferences": [owner_ref(d)],
+            },
+            "spec": {
+                "replicas": replicas,
+                "minReadySeconds": spec.get("minReadySeconds", 0),
+                "selector": selector,
+                "template": tmpl,
+            },
+            "status": {"replicas": 0, "observedGeneration": 0},
+        }
+        stored = put_new(cluster, rs)
+        if stored is not None and replicas > 0:
+            emit(cluster, d, "ScalingReplicaSet", f"Scaled up replica set {rs['metadata']['name']} from 0 to {replicas}", component=_COMPONENT)
+        return stored
+
+    def _sync_one(self, cluster: "SimCluster", d: dict[str, Any], rss: list[dict[str, Any]], pods_by_owner: dict) -> float | None:
+        spec = d["spec"]
+        want = int(spec.get("replicas", 1) or 0)
+        strategy = spec.get("strategy") or {}
+        rolling = strategy.get("type", "RollingUpdate") != "Recreate"
+        ru = strategy.get("rollingUpdate") or {}
+        surge = scaled_value(ru.get("maxSurge"), want, True) if rolling else 0
+        unavailable = scaled_value(ru.get("maxUnavailable"), want, False) if rolling else 0
+        if rolling and surge == 0 and unavailable == 0:
+            unavailable = 1
+        h = template_hash(defaulted_template(spec.get("template")))
+        new_rs = next((r for r in rss if (r["metadata"].get("labels") or {}).get("pod-template-hash") == h), None)
+        old_rss = sorted((r for r in rss if r is not new_rs), key=lambda r: (_revision(r), r["metadata"]["name"]))
+        max_rev = max((_revision(r) for r in rss), default=0)
+        created_now = False
+        if not spec.get("paused"):
+            if new_rs is None:
+                old_total = sum(_replicas(r) for r in old_rss)
+                if not rolling:
+                    initial = 0 if old_total else want
+                elif old_total == 0:
+                    initial = want
+                else:
+                    initial = max(0, min(want, want + surge - old_total))
+                new_rs = self._create_rs(cluster, d, h, initial, max_rev + 1, surge)
+                if new_rs is None:
+                    return None
+                created_now = True
+                rss = [*old_rss, new_rs]
+            elif _revision(new_rs) < max_rev:  # rollback onto an older template: it gets the next revision
+                upd = json_copy(new_rs)
+                upd["metadata"].setdefault("annotations", {})[REVISION_ANNOTATION] = str(max_rev + 1)
+                cluster.update_status(upd)
+                new_rs = upd
+            if rolling:
+                self._rolling(cluster, d, new_rs, old_rss, want, surge, unavailable)
+            else:
+                self._recreate(cluster, d, new_rs, old_rss, want, pods_by_owner)
+            self._cleanup(cluster, d, old_rss)
+        cur_rss = [cluster.peek("ReplicaSet", r["metadata"]["name"], r["metadata"]["namespace"]) for r in rss]
+        cur_rss = [r for r in cur_rss if r is not None]
+        new_cur = None if new_rs is None else cluster.peek("ReplicaSet", new_rs["metadata"]["name"], new_rs["metadata"]["namespace"])
+        return self._write_status(cluster, d, new_cur, cur_rss, want, unavailable, created_now)
+
+    def _rolling(self, cluster, d, new_rs, old_rss, want, surge, unavailable) -> None:
+        active_old = [r for r in old_rss if _replicas(r) > 0]
+        if not active_old:
+            if _replicas(new_rs) != want:
+                self._scale(cluster, d, new_rs, want, surge)
+            return
+        # scale the new RS up within maxSurge
+        total = _replicas(new_rs) + sum(_replicas(r) for r in old_rss)
+        if _replicas(new_rs) > want:
+            new_rs = self._scale(cluster, d, new_rs, want, surge)
+        elif _replicas(new_rs) < want and total < want + surge:
+            new_rs = self._scale(cluster, d, new_rs, _replicas(new_rs) + min(want + surge - total, want - _replicas(new_rs)), surge)
+        # scale old RSs down while keeping want - maxUnavailable pods available
+        min_available = want - unavailable
+        all_pods = _replicas(new_rs) + sum(_replicas(r) for r in old_rss)
+        new_unavailable = max(0, _replicas(new_rs) - _st(new_rs, "availableReplicas"))
+        budget = all_pods - min_available - new_unavailable
+        if budget <= 0:
+            return
+        olds = [cluster.peek("ReplicaSet", r["metadata"]["name"], r["metadata"]["namespace"]) or r for r in old_rss]
+        # first remove old pods that are not available anyway
+        for i, r in enumerate(olds):
+            if budget <= 0:
+                break
+            unhealthy = max(0, _replicas(r) - _st(r, "availableReplicas"))
+            cut = min(budget, unhealthy)
+            if cut:
+                olds[i] = self._scale(cluster, d, r, _replicas(r) - cut, surge)
+                budget -= cut
+        available = _st(new_rs, "availableReplicas") + sum(min(_st(r, "availableReplicas"), _replicas(r)) for r in olds)
+        can = available - min_available
+        for i, r in enumerate(olds):
+            if can <= 0:
+                break
+            cut = min(_replicas(r), can)
+            if cut:
+                olds[i] = self._scale(cluster, d, r, _replicas(r) - cut, surge)
+                can -= cut
+
+    def _recreate(self, cluster, d, new_rs, old_rss, want, pods_by_owner) -> None:
+        for r in old_rss:
+            if _replicas(r):
+                self._scale(cluster, d, r, 0, 0)
+        still = any(active_pods(pods_by_owner.get(r["metadata"]["uid"], [])) for r in old_rss)
+        if not still and _replicas(new_rs) != want:
+            self._scale(cluster, d, new_rs, want, 0)
+
+    def _cleanup(self, cluster, d, old_rss) -> None:
+        limit = int(d["spec"].get("revisionHistoryLimit", 10))
+        dead = [r for r in old_rss if _replicas(r) == 0 and _st(r, "replicas") == 0]
+        for r in dead[: max(0, len(dead) - limit)]:
+            remove_object(cluster, "ReplicaSet", r["metadata"]["name"], r["metadata"]["namespace"])
+
+    def _write_status(self, cluster, d, new_rs, rss, want, unavailable, created_now) -> float | None:
+        meta = d["metadata"]
+        prev = d.get("status") or {}
+        replicas = sum(_st(r, "replicas") for r in rss)
+        updated = _st(new_rs, "replicas") if new_rs else 0
+        ready = sum(_st(r, "readyReplicas") for r in rss)
+        available = sum(_st(r, "availableReplicas") for r in rss)
+        status: dict[str, Any] = {"observedGeneration": meta.get("generation", 1), "replicas": replicas}
+        if updated:
+            status["updatedReplicas"] = updated
+        if ready:
+            status["readyReplicas"] = ready
+        if available:
+            status["availableReplicas"] = available
+        if want - available > 0:
+            status["unavailableReplicas"] = want - available
+        now = cluster.timestamp()
+        old_conds = prev.get("conditions") or []
+        conds: list[dict[str, Any]] = []
+        upd = {"lastUpdateTime": now}
+        old_avail = next((c for c in old_conds if c["type"] == "Available"), None)
+        if available >= want - unavailable:
+            a = ("True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
+        else:
+            a = ("False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.")
+        keep = old_avail if old_avail and (old_avail.get("status"), old_avail.get("reason")) == a[:2] else None
+        set_condition(conds, "Available", a[0], now, a[1], a[2], old_conds,
+                      extra={"lastUpdateTime": keep["lastUpdateTime"]} if keep else upd)
+        # Progressing
+        old_prog = next((c for c in old_conds if c["type"] == "Progressing"), None)
+        rs_name = new_rs["metadata"]["name"] if new_rs else ""
+        old_old = replicas - updated
+        prev_old = int(prev.get("replicas", 0) or 0) - int(prev.get("updatedReplicas", 0) or 0)
+        complete = updated == want and replicas == want and available == want
+        progressing = (
+            updated > int(prev.get("updatedReplicas", 0) or 0)
+            or old_old < prev_old
+            or ready > int(prev.get("readyReplicas", 0) or 0)
+            or available > int(prev.get("availableReplicas", 0) or 0)
+        )
+        deadline_s = d["spec"].get("progressDeadlineSeconds", 600)
+        due: float | None = None
+        prog = None
+        if new_rs is None:
+            prog = None
+        elif complete:
+            prog = ("True", "NewReplicaSetAvailable", f'ReplicaSet "{rs_name}" has successfully progressed.')
+        elif created_now:
+            prog = ("True", "NewReplicaSetCreated", f'Created new replica set "{rs_name}"')
+        elif progressing or old_prog is None:
+            prog = ("True", "ReplicaSetUpdated", f'ReplicaSet "{rs_name}" is progressing.')
+        elif old_prog.get("reason") in ("ReplicaSetUpdated", "NewReplicaSetCreated") and deadline_s is not None:
+            started = cluster.parse_timestamp(old_prog.get("lastUpdateTime"))
+            if cluster.t >= started + float(deadline_s):
+                prog = ("False", "ProgressDeadlineExceeded", f'ReplicaSet "{rs_name}" has timed out progressing.')
+            else:
+                due = started + float(deadline_s)
+        if prog is None and old_prog is not None:
+            conds.append(json_copy(old_prog))
+        elif prog is not None:
+            same = (
+                old_prog is not None
+                and (old_prog.get("status"), old_prog.get("reason"), old_prog.get("message")) == prog
+                and not (progressing and prog[1] == "ReplicaSetUpdated")  # progress moves the deadline
+            )
+            extra = {"lastUpdateTime": old_prog["lastUpdateTime"]} if same else upd
+            set_condition(conds, "Progressing", prog[0], now, prog[1], prog[2], old_conds, extra=extra)
+            if prog[1] in ("ReplicaSetUpdated", "NewReplicaSetCreated") and deadline_s is not None:
+                due = cluster.parse_timestamp(extra["lastUpdateTime"]) + float(deadline_s)
+        conds.sort(key=lambda c: 0 if c["type"] == "Available" else 1)
+        status["conditions"] = conds
+        ann = meta.get("annotations") or {}
+        rev = str(_revision(new_rs)) if new_rs else None
+        if status != prev or (rev is not None and ann.get(REVISION_ANNOTATION) != rev):
+            new = json_copy(cluster.peek("Deployment", meta["name"], meta["namespace"]) or d)
+            new["status"] = status
+            if rev is not None:
+                new["metadata"].setdefault("annotations", {})[REVISION_ANNOTATION] = rev
+            cluster.update_status(new)
+        return due

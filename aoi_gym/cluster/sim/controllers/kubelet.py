@@ -1,0 +1,326 @@
+"""The kubelet: runs bound pods on their nodes and reports pod status.
+
+For each pod bound to an existing node it assigns the pod IP (from the node's podCIDR, in order),
+mounts volumes (a missing ConfigMap/Secret keeps the pod in ContainerCreating with FailedMount
+events), runs init containers in order and then the containers through the state machine in
+:mod:`.containers`, and writes ``status`` exactly as the API shows it: phase, conditions
+(PodReadyToStartContainers, Initialized, Ready, ContainersReady, PodScheduled), containerStatuses,
+hostIP(s), podIP(s), qosClass, startTime. Deleted pods stay Terminating until their
+deletionTimestamp, then leave the store.
+
+Per-pod bookkeeping lives in ``cluster.private["kubelet"][pod uid]``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aoi_gym.cluster.sim.controllers import containers as ctr
+from aoi_gym.cluster.sim.controllers.common import SimController, emit, remove_object, set_condition
+from aoi_gym.cluster.sim.controllers.podtemplate import qos_class
+
+if TYPE_CHECKING:
+    from aoi_gym.cluster.sim.cluster import SimCluster
+
+__all__ = ["Kubelet", "kill_container", "pod_record"]
+
+
+def _node_ip(node: dict[str, Any]) -> str:
+    for a in (node.get("status") or {}).get("addresses") or ():
+        if a.get("type") == "InternalIP":
+            return a.get("address", "")
+    return ""
+
+
+def _alloc_ip(cluster: "SimCluster", pod: dict[str, Any], node: dict[str, Any]) -> str:
+    if pod["spec"].get("hostNetwork"):
+        return _node_ip(node)
+    name = node["metadata"]["name"]
+    cidr = (node.get("spec") or {}).get("podCIDR")
+    if not cidr:
+        names = sorted(n["metadata"]["name"] for n in cluster.iter_objects("Node"))
+        cidr = f"10.244.{names.index(name) + 1 if name in names else 0}.0/24"
+    prefix = cidr.split("/", 1)[0].rsplit(".", 1)[0] + "."
+    ipam = cluster.private.setdefault("ipam", {})
+    n = ipam.get(name, 2)
+    used: set[str] | None = None
+    for _ in range(300):
+        if n > 254:
+            n = 2
+            used = {
+                (p.get("status") or {}).get("podIP", "")
+                for p in cluster.iter_objects("Pod")
+                if p["spec"].get("nodeName") == name
+            }
+        ip = prefix + str(n)
+        n += 1
+        if used is None or ip not in used:
+            break
+    ipam[name] = n
+    return ip
+
+
+def _mount_error(cluster: "SimCluster", pod: dict[str, Any]) -> str | None:
+    ns = pod["metadata"]["namespace"]
+    for v in pod["spec"].get("volumes") or ():
+        for src, kind, label, name_key in (("configMap", "ConfigMap", "configmap", "name"), ("secret", "Secret", "secret", "secretName")):
+            ref = v.get(src)
+            if not isinstance(ref, dict) or ref.get("optional"):
+                continue
+            obj = cluster.peek(kind, ref.get(name_key, ""), ns)
+            if obj is None:
+                return f'MountVolume.SetUp failed for volume "{v.get("name")}" : {label} "{ref.get(name_key, "")}" not found'
+            data = {**(obj.get("data") or {}), **(obj.get("binaryData") or {})}
+            for item in ref.get("items") or ():
+                if item.get("key") not in data:
+                    return (f'MountVolume.SetUp failed for volume "{v.get("name")}" : {label} references non-existent '
+                            f"config key: {item.get('key')}")
+    return None
+
+
+def pod_record(cluster: "SimCluster", pod: dict[str, Any]) -> dict[str, Any] | None:
+    """The kubelet's private record of a pod (None before the kubelet admitted it)."""
+    return cluster.private.get("kubelet", {}).get(pod["metadata"].get("uid"))
+
+
+def _specs(pod: dict[str, Any]) -> list[tuple[str, dict[str, Any], bool]]:
+    out = [("i:" + c["name"], c, True) for c in pod["spec"].get("initContainers") or ()]
+    out += [(c["name"], c, False) for c in pod["spec"].get("containers") or ()]
+    return out
+
+
+def _phase(pod: dict[str, Any], main: list[tuple[dict, dict]], init_failed: bool, init_done: bool) -> str:
+    policy = pod["spec"].get("restartPolicy", "Always")
+    if init_failed:
+        return "Failed"
+    if not init_done:
+        return "Pending"
+    waiting = running = stopped = succeeded = 0
+    for rec, _ in main:
+        st = rec["st"]
+        if st == "run":
+            running += 1
+        elif st in ("dead", "done"):
+            stopped += 1
+            succeeded += rec["code"] == 0
+        elif rec["fin"] is not None or rec["last"] is not None:
+            stopped += 1
+        else:
+            waiting += 1
+    if waiting:
+        return "Pending"
+    if running:
+        return "Running"
+    if stopped:
+        if policy == "Always":
+            return "Running"
+        if stopped == succeeded:
+            return "Succeeded"
+        if policy == "Never":
+            return "Failed"
+        return "Running"
+    return "Pending"
+
+
+def sync_pod(cluster: "SimCluster", pod: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """Bring one bound pod's containers up to ``cluster.t`` and write its status; returns its record."""
+    recs = cluster.private.setdefault("kubelet", {})
+    uid = pod["metadata"]["uid"]
+    prec = recs.get(uid)
+    t = cluster.t
+    if prec is None:
+        prec = recs[uid] = {
+            "ip": _alloc_ip(cluster, pod, node), "t0": t, "rv": None, "killing": False, "mount": None,
+            "watch": False, "probing": False, "due": None,
+            "c": {key: ctr.new_record(cluster, pod, c, init) for key, c, init in _specs(pod)},
+        }
+    if prec["ip"] and not (pod.get("status") or {}).get("podIP"):
+        pod = {**pod, "status": {**(pod.get("status") or {}), "podIP": prec["ip"]}}  # probe messages need the IP
+    mount = _mount_error(cluster, pod)
+    if mount != prec["mount"]:
+        prec["mount"] = mount
+        if mount:
+            emit(cluster, pod, "FailedMount", mount, type="Warning", host=pod["spec"].get("nodeName"))
+    prec["watch"] = mount is not None
+    init_done, init_failed = True, False
+    if mount is None:
+        for key, c_spec, init in _specs(pod):
+            rec = prec["c"].get(key)
+            if rec is None:
+                continue
+            if not init and not init_done:
+                break
+            if rec["st"] == "run" and rec["image"] != c_spec.get("image", "") and not init:
+                # the image changed under a running pod (chaos pod-failure, a patched static pod)
+                ctr._ev(cluster, pod, rec, c_spec["name"], "Killing", f"Container {c_spec['name']} definition changed, will be restarted")
+                rec.update(st="dead", fin=t, code=137, reason="Error", fin_ts=cluster.timestamp(t), start_ts=cluster.timestamp(rec["start"]))
+                ctr.restart_now(cluster, pod, rec, c_spec, t)
+            elif rec["st"] in ("backoff", "dead") and rec["image"] != c_spec.get("image", "") and not init:
+                ctr.restart_now(cluster, pod, rec, c_spec, t)
+            if rec["st"] == "create" and rec["due"] is None:
+                rec["plan"] = ctr.ask_plan(cluster, pod, c_spec)
+                rec["due"] = t + rec["plan"][2]
+            ctr.advance_record(cluster, pod, rec, c_spec)
+            if init:
+                if rec["st"] == "done" and rec["code"] != 0:
+                    init_failed = True
+                if not (rec["st"] in ("done", "dead") and rec["code"] == 0):
+                    init_done = False
+                    if init_failed:
+                        break
+                    break
+            prec["watch"] = prec["watch"] or rec["st"] == "cfg"
+    else:
+        init_done = not pod["spec"].get("initContainers")
+    _write_status(cluster, pod, node, prec, mount, init_done, init_failed)
+    return prec
+
+
+def _write_status(cluster, pod, node, prec, mount, init_done, init_failed) -> None:
+    t = cluster.t
+    now = cluster.timestamp()
+    old = pod.get("status") or {}
+    old_conds = old.get("conditions") or []
+    main: list[tuple[dict, dict]] = []
+    init_statuses, statuses, unready, incomplete = [], [], [], []
+    probing = False
+    due: float | None = None
+    for key, c_spec, init in _specs(pod):
+        rec = prec["c"].get(key)
+        if rec is None:
+            continue
+        cs, ready = ctr.container_status(cluster, rec, c_spec)
+        if rec["due"] is not None and (due is None or rec["due"] < due):
+            due = rec["due"]
+        if init:
+            cs["ready"] = rec["st"] in ("done", "dead") and rec["code"] == 0
+            init_statuses.append(cs)
+            if not cs["ready"]:
+                incomplete.append(c_spec["name"])
+        else:
+            statuses.append(cs)
+            main.append((rec, c_spec))
+            if not ready:
+                unready.append(c_spec["name"])
+                if rec["st"] == "run" and isinstance(c_spec.get("readinessProbe"), dict):
+                    probing = True
+    statuses.sort(key=lambda s: s["name"])
+    phase = _phase(pod, main, init_failed, init_done)
+    conds: list[dict[str, Any]] = []
+    set_condition(conds, "PodReadyToStartContainers", "False" if mount else "True", now, old=old_conds, extra={"lastProbeTime": None})
+    if incomplete:
+        set_condition(conds, "Initialized", "False", now, "ContainersNotInitialized",
+                      f"containers with incomplete status: [{' '.join(incomplete)}]", old_conds, {"lastProbeTime": None})
+    else:
+        set_condition(conds, "Initialized", "True", now, old=old_conds, extra={"lastProbeTime": None})
+    if phase in ("Succeeded", "Failed"):
+        for ctype in ("Ready", "ContainersReady"):
+            set_condition(conds, ctype, "False", now, "PodCompleted", None, old_conds, {"lastProbeTime": None})
+    elif unready:
+        msg = f"containers with unready status: [{' '.join(unready)}]"
+        for ctype in ("Ready", "ContainersReady"):
+            set_condition(conds, ctype, "False", now, "ContainersNotReady", msg, old_conds, {"lastProbeTime": None})
+    else:
+        for ctype in ("Ready", "ContainersReady"):
+            set_condition(conds, ctype, "True", now, old=old_conds, extra={"lastProbeTime": None})
+    sched = next((c for c in old_conds if c.get("type") == "PodScheduled"), None)
+    conds.append(dict(sched) if sched else {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": now})
+    host_ip = _node_ip(node)
+    status: dict[str, Any] = {"conditions": conds, "containerStatuses": statuses, "hostIP": host_ip, "hostIPs": [{"ip": host_ip}]}
+    if init_statuses:
+        status["initContainerStatuses"] = init_statuses
+    status["phase"] = phase
+    if prec["ip"]:
+        status["podIP"] = prec["ip"]
+        status["podIPs"] = [{"ip": prec["ip"]}]
+    status["qosClass"] = old.get("qosClass") or qos_class(pod["spec"])
+    status["startTime"] = cluster.timestamp(prec["t0"])
+    prec["probing"] = probing
+    prec["due"] = due if due is not None and due > t else None
+    cur = cluster.peek("Pod", pod["metadata"]["name"], pod["metadata"]["namespace"])
+    if cur is not None and cur.get("status") != status:
+        new = dict(cur)  # copy on write: unchanged parts (spec) are shared with the stored version
+        new["metadata"] = dict(cur["metadata"])
+        new["status"] = status
+        cluster.update_status(new)
+        cur = new
+    prec["rv"] = cur["metadata"].get("resourceVersion") if cur is not None else None
+
+
+def kill_container(cluster: "SimCluster", pod: dict[str, Any], container: str, exit_code: int = 137) -> bool:
+    """Kill a running container from outside the kubelet (Chaos Mesh container-kill).
+
+    The container terminates now (reason Error) and is restarted under the normal back-off.
+    Returns False when the container is not running.
+    """
+    prec = pod_record(cluster, pod)
+    node = cluster.peek("Node", pod["spec"].get("nodeName") or "")
+    if prec is None or node is None:
+        return False
+    rec = prec["c"].get(container)
+    c_spec = next((c for c in pod["spec"].get("containers") or () if c.get("name") == container), None)
+    if rec is None or c_spec is None or rec["st"] != "run":
+        return False
+    ctr.terminate(cluster, pod, rec, c_spec, cluster.t, exit_code, "Error")
+    sync_pod(cluster, pod, node)
+    return True
+
+
+class Kubelet(SimController):
+    """The kubelets of all nodes (one controller: they share nothing but the clock)."""
+
+    name = "kubelet"
+    time_driven = True
+
+    def sync(self, cluster: "SimCluster") -> float | None:
+        recs = cluster.private.setdefault("kubelet", {})
+        t = cluster.t
+        due: float | None = None
+        seen: set[str] = set()
+        for pod in cluster.iter_objects("Pod"):
+            meta, spec = pod["metadata"], pod["spec"]
+            uid = meta.get("uid")
+            node_name = spec.get("nodeName")
+            node = cluster.peek("Node", node_name) if node_name else None
+            if "deletionTimestamp" in meta:
+                d = self._terminating(cluster, pod, node, recs.get(uid))
+                if d is not None:
+                    seen.add(uid)
+                    due = d if due is None or d < due else due
+                continue
+            if node is None:
+                continue
+            seen.add(uid)
+            prec = recs.get(uid)
+            if (
+                prec is not None
+                and prec["rv"] == meta.get("resourceVersion")
+                and not prec["watch"]
+                and not prec["probing"]
+                and (prec["due"] is None or prec["due"] > t)
+            ):
+                pass
+            else:
+                prec = sync_pod(cluster, pod, node)
+            if prec["due"] is not None and (due is None or prec["due"] < due):
+                due = prec["due"]
+        if len(recs) != len(seen):
+            for uid in [u for u in recs if u not in seen]:
+                del recs[uid]
+        return due
+
+    def _terminating(self, cluster: "SimCluster", pod: dict[str, Any], node: dict[str, Any] | None, prec: dict[str, Any] | None) -> float | None:
+        """Handle a pod with deletionTimestamp; returns when it will be removed (None: removed now)."""
+        meta = pod["metadata"]
+        gone_at = cluster.parse_timestamp(meta.get("deletionTimestamp"))
+        phase = (pod.get("status") or {}).get("phase")
+        if node is None or prec is None or phase in ("Succeeded", "Failed") or cluster.t >= gone_at:
+            remove_object(cluster, "Pod", meta["name"], meta["namespace"])
+            return None
+        if not prec["killing"]:
+            prec["killing"] = True
+            for key, c_spec, init in _specs(pod):
+                rec = prec["c"].get(key)
+                if rec is not None and rec["st"] == "run":
+                    ctr._ev(cluster, pod, rec, c_spec["name"], "Killing", f"Stopping container {c_spec['name']}")
+        return gone_at

@@ -1,0 +1,160 @@
+"""Pod templates: API-server defaulting, QoS class, and pods stamped out of a template.
+
+Workload controllers (ReplicaSet, StatefulSet, DaemonSet) create pods with :func:`new_pod`; the
+deployment controller hashes :func:`defaulted_template` so that re-applying a manifest without the
+defaulted fields does not start a rollout.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aoi_gym.cluster.patch import json_copy
+from aoi_gym.cluster.sim.controllers.common import owner_ref, parse_quantity, put_new
+
+if TYPE_CHECKING:
+    from aoi_gym.cluster.sim.cluster import SimCluster
+
+__all__ = ["default_pod_spec", "defaulted_template", "qos_class", "new_pod", "image_pull_policy", "pod_requests"]
+
+_PROBE_DEFAULTS = {"timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3}
+DEFAULT_TOLERATIONS = [
+    {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
+    {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
+]
+
+
+def image_pull_policy(image: str) -> str:
+    """The API server's default imagePullPolicy: Always for ``:latest`` or untagged images."""
+    last = image.rsplit("/", 1)[-1]
+    if "@" in last:
+        return "IfNotPresent"
+    if ":" not in last or last.endswith(":latest"):
+        return "Always"
+    return "IfNotPresent"
+
+
+def _default_container(c: dict[str, Any]) -> None:
+    c.setdefault("imagePullPolicy", image_pull_policy(str(c.get("image", ""))))
+    c.setdefault("resources", {})
+    c.setdefault("terminationMessagePath", "/dev/termination-log")
+    c.setdefault("terminationMessagePolicy", "File")
+    for p in c.get("ports") or ():
+        if isinstance(p, dict):
+            p.setdefault("protocol", "TCP")
+    for probe_name in ("livenessProbe", "readinessProbe", "startupProbe"):
+        probe = c.get(probe_name)
+        if isinstance(probe, dict):
+            for k, v in _PROBE_DEFAULTS.items():
+                probe.setdefault(k, v)
+            if isinstance(probe.get("httpGet"), dict):
+                probe["httpGet"].setdefault("scheme", "HTTP")
+
+
+def default_pod_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """Fill the fields the API server defaults in a pod spec (in place; returns ``spec``)."""
+    spec.setdefault("restartPolicy", "Always")
+    spec.setdefault("dnsPolicy", "ClusterFirst")
+    spec.setdefault("schedulerName", "default-scheduler")
+    spec.setdefault("securityContext", {})
+    spec.setdefault("terminationGracePeriodSeconds", 30)
+    for key in ("containers", "initContainers"):
+        for c in spec.get(key) or ():
+            if isinstance(c, dict):
+                _default_container(c)
+    for v in spec.get("volumes") or ():
+        if isinstance(v, dict):
+            for src in ("configMap", "secret"):
+                if isinstance(v.get(src), dict):
+                    v[src].setdefault("defaultMode", 420)
+    return spec
+
+
+def defaulted_template(template: dict[str, Any] | None) -> dict[str, Any]:
+    """A defaulted copy of a pod template (what the deployment controller hashes)."""
+    tmpl = json_copy(template or {})
+    tmpl.setdefault("metadata", {})
+    default_pod_spec(tmpl.setdefault("spec", {}))
+    return tmpl
+
+
+def _container_resources(c: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    res = c.get("resources") or {}
+    limits = res.get("limits") or {}
+    requests = dict(res.get("requests") or {})
+    for k, v in limits.items():
+        requests.setdefault(k, v)  # a limit without a request implies an equal request
+    return requests, limits
+
+
+def pod_requests(spec: dict[str, Any]) -> tuple[float, float]:
+    """(cpu cores, memory bytes) the scheduler accounts for a pod (containers summed, max with init)."""
+    cpu = mem = 0.0
+    for c in spec.get("containers") or ():
+        req, _ = _container_resources(c)
+        cpu += parse_quantity(req.get("cpu"))
+        mem += parse_quantity(req.get("memory"))
+    for c in spec.get("initContainers") or ():
+        req, _ = _container_resources(c)
+        cpu = max(cpu, parse_quantity(req.get("cpu")))
+        mem = max(mem, parse_quantity(req.get("memory")))
+    return cpu, mem
+
+
+def qos_class(spec: dict[str, Any]) -> str:
+    """Guaranteed / Burstable / BestEffort as the API server computes status.qosClass."""
+    containers = list(spec.get("containers") or ()) + list(spec.get("initContainers") or ())
+    any_set = False
+    guaranteed = True
+    for c in containers:
+        req, lim = _container_resources(c)
+        if req or lim:
+            any_set = True
+        for r in ("cpu", "memory"):
+            if r not in lim or parse_quantity(req.get(r)) != parse_quantity(lim.get(r)):
+                guaranteed = False
+    if not any_set:
+        return "BestEffort"
+    return "Guaranteed" if guaranteed else "Burstable"
+
+
+def new_pod(
+    cluster: "SimCluster",
+    template: dict[str, Any],
+    name: str,
+    namespace: str,
+    owner: dict[str, Any] | None,
+    extra_labels: dict[str, str] | None = None,
+    generate_name: str | None = None,
+) -> dict[str, Any] | None:
+    """Create and store a pod from ``template`` (returns the stored pod, or None if the namespace is
+    terminating)."""
+    tmeta = template.get("metadata") or {}
+    labels = dict(tmeta.get("labels") or {})
+    labels.update(extra_labels or {})
+    meta: dict[str, Any] = {"name": name, "namespace": namespace, "labels": labels}
+    if generate_name:
+        meta["generateName"] = generate_name
+    if tmeta.get("annotations"):
+        meta["annotations"] = dict(tmeta["annotations"])
+    if owner is not None:
+        meta["ownerReferences"] = [owner_ref(owner)]
+    spec = default_pod_spec(json_copy(template.get("spec") or {}))
+    sa = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
+    spec["serviceAccountName"] = spec["serviceAccount"] = sa
+    spec.setdefault("enableServiceLinks", True)
+    spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
+    spec.setdefault("priority", 2000000000 if spec.get("priorityClassName") == "system-cluster-critical" else 0)
+    tolerations = list(spec.get("tolerations") or [])
+    for t in DEFAULT_TOLERATIONS:
+        if not any(x.get("key") == t["key"] for x in tolerations):
+            tolerations.append(dict(t))
+    spec["tolerations"] = tolerations
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": meta,
+        "spec": spec,
+        "status": {"phase": "Pending", "qosClass": qos_class(spec)},
+    }
+    return put_new(cluster, pod)

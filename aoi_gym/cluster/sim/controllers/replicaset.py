@@ -1,0 +1,131 @@
+"""ReplicaSet controller: keeps ``spec.replicas`` pods of the template alive and reports status.
+
+Pods are named ``<rs-name>-<5 chars>`` (the suffix from ``cluster.rng``); scaling down deletes the
+least valuable pods first (unscheduled, pending, not ready, shortest ready, most restarts, newest),
+as the real controller ranks them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aoi_gym.cluster.patch import json_copy
+from aoi_gym.cluster.selectors import match_labels
+from aoi_gym.cluster.sim.controllers.common import (
+    SimController,
+    emit,
+    index_by_owner,
+    pod_is_ready,
+    pod_is_terminal,
+    pod_is_terminating,
+    pod_ready_since,
+)
+from aoi_gym.cluster.sim.controllers.podtemplate import new_pod
+
+if TYPE_CHECKING:
+    from aoi_gym.cluster.sim.cluster import SimCluster
+
+__all__ = ["ReplicaSetController", "active_pods", "count_available"]
+
+_PHASE_RANK = {"Pending": 0, "Unknown": 1, "Running": 2}
+
+
+def active_pods(pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pods that count toward replicas: neither terminating nor finished."""
+    return [p for p in pods if not pod_is_terminating(p) and not pod_is_terminal(p)]
+
+
+def count_available(cluster: "SimCluster", pods: list[dict[str, Any]], min_ready_s: float) -> tuple[int, int, float | None]:
+    """(ready, available, next time another pod becomes available) for ``pods``."""
+    ready = available = 0
+    due: float | None = None
+    for p in pods:
+        since = pod_ready_since(cluster, p)
+        if since is None:
+            continue
+        ready += 1
+        at = since + min_ready_s
+        if at <= cluster.t:
+            available += 1
+        elif due is None or at < due:
+            due = at
+    return ready, available, due
+
+
+def _deletion_rank(cluster: "SimCluster", pod: dict[str, Any]) -> tuple:
+    st = pod.get("status") or {}
+    ready = pod_is_ready(pod)
+    since = pod_ready_since(cluster, pod) if ready else 0.0
+    restarts = sum(c.get("restartCount", 0) for c in st.get("containerStatuses") or ())
+    created = cluster.parse_timestamp(pod["metadata"].get("creationTimestamp"))
+    return (
+        1 if pod["spec"].get("nodeName") else 0,
+        _PHASE_RANK.get(st.get("phase", "Pending"), 0),
+        1 if ready else 0,
+        -(since or 0.0),
+        -restarts,
+        -created,
+        pod["metadata"]["name"],
+    )
+
+
+class ReplicaSetController(SimController):
+    """Creates/deletes pods to match each ReplicaSet's replicas; writes RS status."""
+
+    name = "replicaset-controller"
+
+    def sync(self, cluster: "SimCluster") -> float | None:
+        by_owner = index_by_owner(cluster.iter_objects("Pod"))
+        due: float | None = None
+        for rs in cluster.iter_objects("ReplicaSet"):
+            if "deletionTimestamp" in rs["metadata"]:
+                continue
+            d = self._sync_one(cluster, rs, by_owner.get(rs["metadata"]["uid"], []))
+            if d is not None and (due is None or d < due):
+                due = d
+        return due
+
+    def _sync_one(self, cluster: "SimCluster", rs: dict[str, Any], owned: list[dict[str, Any]]) -> float | None:
+        meta, spec = rs["metadata"], rs.get("spec") or {}
+        ns, name = meta["namespace"], meta["name"]
+        want = int(spec.get("replicas", 1) or 0)
+        active = active_pods(owned)
+        template = spec.get("template") or {}
+        if len(active) < want:
+            for _ in range(want - len(active)):
+                pod_name = f"{name}-{cluster.random_suffix(5)}"
+                while cluster.peek("Pod", pod_name, ns) is not None:
+                    pod_name = f"{name}-{cluster.random_suffix(5)}"
+                pod = new_pod(cluster, template, pod_name, ns, rs, generate_name=f"{name}-")
+                if pod is None:
+                    break
+                active.append(pod)
+                emit(cluster, rs, "SuccessfulCreate", f"Created pod: {pod_name}", component="replicaset-controller")
+        elif len(active) > want:
+            ranked = sorted(active, key=lambda p: _deletion_rank(cluster, p))
+            doomed = ranked[: len(active) - want]
+            for p in doomed:
+                cluster.delete("Pod", p["metadata"]["name"], ns)
+                emit(cluster, rs, "SuccessfulDelete", f"Deleted pod: {p['metadata']['name']}", component="replicaset-controller")
+            gone = {id(p) for p in doomed}
+            active = [p for p in active if id(p) not in gone]
+        tlabels = (template.get("metadata") or {}).get("labels") or {}
+        fully = sum(1 for p in active if match_labels(tlabels, p["metadata"].get("labels")) or not tlabels)
+        ready, available, due = count_available(cluster, active, float(spec.get("minReadySeconds", 0) or 0))
+        status = {
+            "replicas": len(active),
+            "fullyLabeledReplicas": fully,
+            "readyReplicas": ready,
+            "availableReplicas": available,
+            "observedGeneration": meta.get("generation", 1),
+        }
+        for k in ("fullyLabeledReplicas", "readyReplicas", "availableReplicas"):
+            if not status[k]:
+                del status[k]  # the API omits zero-valued optional counts
+        if rs.get("status") != status:
+            cur = cluster.peek("ReplicaSet", name, ns)
+            if cur is not None:
+                new = json_copy(cur)
+                new["status"] = status
+                cluster.update_status(new)
+        return due

@@ -1,0 +1,293 @@
+"""default-scheduler: binds Pending pods to nodes.
+
+Filters run in the real plugin order (NodeUnschedulable, TaintToleration, NodeAffinity,
+NodeResourcesFit, VolumeBinding) and the first failing filter gives a node's reason, so the
+FailedScheduling message reads like the real one::
+
+    0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: },
+    2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available:
+    3 Preemption is not helpful for scheduling.
+
+An unschedulable pod is retried only when something it depends on changed (nodes, bound pods,
+volumes, the pod itself), as the real scheduling queue does on cluster events.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aoi_gym.cluster.patch import json_copy
+from aoi_gym.cluster.selectors import _Req
+from aoi_gym.cluster.sim.controllers.common import SimController, emit, parse_quantity, set_condition, stable_hash
+from aoi_gym.cluster.sim.controllers.podtemplate import pod_requests
+
+if TYPE_CHECKING:
+    from aoi_gym.cluster.sim.cluster import SimCluster
+
+__all__ = ["Scheduler", "tolerates", "node_matches_affinity"]
+
+_NOT_HELPFUL = "Preemption is not helpful for scheduling"
+_NO_VICTIMS = "No preemption victims found for incoming pod"
+_OPS = {"In": "in", "NotIn": "notin", "Exists": "exists", "DoesNotExist": "!exists"}
+
+
+def tolerates(tolerations: list[dict[str, Any]], taint: dict[str, Any]) -> bool:
+    """Whether any toleration tolerates ``taint`` (key/operator/value/effect semantics)."""
+    for t in tolerations or ():
+        if t.get("effect") and t.get("effect") != taint.get("effect"):
+            continue
+        op = t.get("operator", "Equal")
+        key = t.get("key")
+        if op == "Exists":
+            if not key or key == taint.get("key"):
+                return True
+        elif key == taint.get("key") and (t.get("value") or "") == (taint.get("value") or ""):
+            return True
+    return False
+
+
+def _match_expr(expr: dict[str, Any], labels: dict[str, str]) -> bool:
+    op = expr.get("operator")
+    key = expr.get("key", "")
+    vals = [str(v) for v in expr.get("values") or ()]
+    if op in _OPS:
+        return _Req(key, _OPS[op], tuple(vals)).matches(labels)
+    if op in ("Gt", "Lt") and key in labels and vals:
+        try:
+            a, b = int(labels[key]), int(vals[0])
+        except ValueError:
+            return False
+        return a > b if op == "Gt" else a < b
+    return False
+
+
+def _node_selector_terms_match(terms: list[dict[str, Any]], node: dict[str, Any]) -> bool:
+    labels = node["metadata"].get("labels") or {}
+    fields = {"metadata.name": node["metadata"]["name"]}
+    for term in terms or ():
+        exprs = term.get("matchExpressions") or []
+        fexprs = term.get("matchFields") or []
+        if not exprs and not fexprs:
+            continue
+        if all(_match_expr(e, labels) for e in exprs) and all(_match_expr(e, fields) for e in fexprs):
+            return True
+    return False
+
+
+def node_matches_affinity(pod_spec: dict[str, Any], node: dict[str, Any]) -> bool:
+    """nodeSelector plus requiredDuringSchedulingIgnoredDuringExecution node affinity."""
+    labels = node["metadata"].get("labels") or {}
+    for k, v in (pod_spec.get("nodeSelector") or {}).items():
+        if labels.get(k) != v:
+            return False
+    req = (((pod_spec.get("affinity") or {}).get("nodeAffinity") or {}).get("requiredDuringSchedulingIgnoredDuringExecution") or {})
+    terms = req.get("nodeSelectorTerms")
+    if terms is not None and not _node_selector_terms_match(terms, node):
+        return False
+    return True
+
+
+def _taint_text(t: dict[str, Any]) -> str:
+    return "{" + f"{t.get('key', '')}: {t.get('value', '')}" + "}"
+
+
+class Scheduler(SimController):
+    """Binds unscheduled pods (schedulerName default-scheduler) to feasible nodes."""
+
+    name = "default-scheduler"
+
+    def sync(self, cluster: "SimCluster") -> float | None:
+        pending = []
+        used: dict[str, list[float]] = {}
+        bound = 0
+        for p in cluster.iter_objects("Pod"):
+            spec = p.get("spec") or {}
+            node = spec.get("nodeName")
+            if node:
+                if (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
+                    cpu, mem = pod_requests(spec)
+                    u = used.setdefault(node, [0.0, 0.0, 0])
+                    u[0] += cpu
+                    u[1] += mem
+                    u[2] += 1
+                    bound += 1
+            elif "deletionTimestamp" not in p["metadata"] and spec.get("schedulerName", "default-scheduler") == "default-scheduler":
+                pending.append(p)
+        if not pending:
+            return None
+        nodes = sorted(cluster.iter_objects("Node"), key=lambda n: n["metadata"]["name"])
+        world = "|".join(f"{n['metadata']['name']}:{n['metadata'].get('resourceVersion')}" for n in nodes)
+        world += f"|bound={bound}|" + "|".join(
+            f"{o['metadata'].get('namespace', '')}/{o['metadata']['name']}:{o['metadata'].get('resourceVersion')}"
+            for kind in ("PersistentVolumeClaim", "PersistentVolume")
+            for o in cluster.iter_objects(kind)
+        )
+        world_key = stable_hash(world, n=16)
+        tried = cluster.private.setdefault("sched", {})
+        for p in pending:
+            uid = p["metadata"]["uid"]
+            key = f"{p['metadata'].get('resourceVersion')}#{world_key}"
+            if tried.get(uid) == key:
+                continue
+            node = self._schedule(cluster, p, nodes, used)
+            if node is None:
+                cur = cluster.peek("Pod", p["metadata"]["name"], p["metadata"]["namespace"])
+                tried[uid] = f"{cur['metadata'].get('resourceVersion') if cur else ''}#{world_key}"
+            else:
+                tried.pop(uid, None)
+                cpu, mem = pod_requests(p.get("spec") or {})
+                u = used.setdefault(node, [0.0, 0.0, 0])
+                u[0] += cpu
+                u[1] += mem
+                u[2] += 1
+        live = {p["metadata"]["uid"] for p in pending}
+        for uid in [u for u in tried if u not in live]:
+            del tried[uid]
+        return None
+
+    # ------------------------------------------------------------------------------------------
+    def _volume_problem(self, cluster: "SimCluster", pod: dict[str, Any]) -> tuple[str | None, list[dict[str, Any]]]:
+        """(PreFilter failure message or None, PVs the pod's bound claims use)."""
+        ns = pod["metadata"]["namespace"]
+        pvs = []
+        for v in pod["spec"].get("volumes") or ():
+            claim = (v.get("persistentVolumeClaim") or {}).get("claimName")
+            if not claim:
+                continue
+            pvc = cluster.peek("PersistentVolumeClaim", claim, ns)
+            if pvc is None:
+                return f'persistentvolumeclaim "{claim}" not found', pvs
+            if "deletionTimestamp" in pvc["metadata"]:
+                return f'persistentvolumeclaim "{claim}" is being deleted', pvs
+            if (pvc.get("status") or {}).get("phase") == "Bound":
+                pv = cluster.peek("PersistentVolume", (pvc.get("spec") or {}).get("volumeName", ""))
+                if pv is not None:
+                    pvs.append(pv)
+                continue
+            sc_name = (pvc.get("spec") or {}).get("storageClassName")
+            sc = cluster.peek("StorageClass", sc_name) if sc_name else None
+            if sc is None or sc.get("volumeBindingMode", "Immediate") != "WaitForFirstConsumer":
+                return "pod has unbound immediate PersistentVolumeClaims", pvs
+        return None, pvs
+
+    def _node_reason(self, pod: dict[str, Any], node: dict[str, Any], used: dict, req: tuple[float, float], pvs: list) -> tuple[list[str], bool] | None:
+        """None if the pod fits; else (reasons, resolvable_by_preemption)."""
+        spec = pod["spec"]
+        nspec = node.get("spec") or {}
+        tolerations = spec.get("tolerations") or []
+        if nspec.get("unschedulable") and not tolerates(tolerations, {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}):
+            return ["node(s) were unschedulable"], False
+        for t in nspec.get("taints") or ():
+            if t.get("effect") in ("NoSchedule", "NoExecute") and not tolerates(tolerations, t):
+                return [f"node(s) had untolerated taint {_taint_text(t)}"], False
+        if not node_matches_affinity(spec, node):
+            return ["node(s) didn't match Pod's node affinity/selector"], False
+        alloc = (node.get("status") or {}).get("allocatable") or {}
+        u = used.get(node["metadata"]["name"], [0.0, 0.0, 0])
+        reasons = []
+        if u[2] + 1 > int(parse_quantity(alloc.get("pods", 110))):
+            reasons.append("Too many pods")
+        if req[0] > 0 and u[0] + req[0] > parse_quantity(alloc.get("cpu")) + 1e-9:
+            reasons.append("Insufficient cpu")
+        if req[1] > 0 and u[1] + req[1] > parse_quantity(alloc.get("memory")) + 1e-3:
+            reasons.append("Insufficient memory")
+        if reasons:
+            return reasons, True
+        for pv in pvs:
+            terms = (((pv.get("spec") or {}).get("nodeAffinity") or {}).get("required") or {}).get("nodeSelectorTerms")
+            if terms is not None and not _node_selector_terms_match(terms, node):
+                return ["node(s) had volume node affinity conflict"], False
+        return None
+
+    def _schedule(self, cluster: "SimCluster", pod: dict[str, Any], nodes: list[dict[str, Any]], used: dict) -> str | None:
+        n = len(nodes)
+        problem, pvs = self._volume_problem(cluster, pod)
+        if problem is not None:
+            msg = f"0/{n} nodes are available: {problem}. preemption: 0/{n} nodes are available: {n} {_NOT_HELPFUL}."
+            self._unschedulable(cluster, pod, msg)
+            return None
+        req = pod_requests(pod["spec"])
+        feasible = []
+        counts: dict[str, int] = {}
+        preempt: dict[str, int] = {}
+        for node in nodes:
+            r = self._node_reason(pod, node, used, req, pvs)
+            if r is None:
+                feasible.append(node)
+                continue
+            for reason in r[0]:
+                counts[reason] = counts.get(reason, 0) + 1
+            label = _NO_VICTIMS if r[1] else _NOT_HELPFUL
+            preempt[label] = preempt.get(label, 0) + 1
+        if not feasible:
+            parts = sorted(f"{c} {r}" for r, c in counts.items())
+            pparts = sorted(f"{c} {r}" for r, c in preempt.items())
+            body = ", ".join(parts) if parts else "no nodes available to schedule pods"
+            msg = f"0/{n} nodes are available: {body}. preemption: 0/{n} nodes are available: {', '.join(pparts)}."
+            if not nodes:
+                msg = "no nodes available to schedule pods"
+            self._unschedulable(cluster, pod, msg)
+            return None
+        owner = next((r.get("uid") for r in pod["metadata"].get("ownerReferences") or () if r.get("controller")), None)
+        same_owner = self._owner_counts(cluster, owner) if owner else {}
+
+        def score(node: dict[str, Any]) -> tuple:
+            name = node["metadata"]["name"]
+            alloc = (node.get("status") or {}).get("allocatable") or {}
+            u = used.get(name, [0.0, 0.0, 0])
+            cpu_frac = (u[0] + req[0]) / max(parse_quantity(alloc.get("cpu")), 1e-9)
+            mem_frac = (u[1] + req[1]) / max(parse_quantity(alloc.get("memory")), 1e-9)
+            return (same_owner.get(name, 0), round(cpu_frac + mem_frac, 6), u[2], name)
+
+        best = min(feasible, key=score)["metadata"]["name"]
+        self._bind(cluster, pod, best)
+        return best
+
+    def _owner_counts(self, cluster: "SimCluster", owner_uid: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for p in cluster.iter_objects("Pod"):
+            node = p["spec"].get("nodeName")
+            if node and any(r.get("uid") == owner_uid for r in p["metadata"].get("ownerReferences") or ()):
+                out[node] = out.get(node, 0) + 1
+        return out
+
+    def _bind(self, cluster: "SimCluster", pod: dict[str, Any], node: str) -> None:
+        new = json_copy(pod)
+        new["spec"]["nodeName"] = node
+        st = new.setdefault("status", {})
+        st["phase"] = st.get("phase", "Pending")
+        conds = [c for c in st.get("conditions") or () if c.get("type") != "PodScheduled"]
+        set_condition(conds, "PodScheduled", "True", cluster.timestamp(), extra={"lastProbeTime": None})
+        st["conditions"] = conds
+        cluster.update_status(new)
+        ns, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
+        emit(cluster, new, "Scheduled", f"Successfully assigned {ns}/{name} to {node}", component="default-scheduler")
+        # WaitForFirstConsumer claims learn their node from the first pod that uses them
+        for v in pod["spec"].get("volumes") or ():
+            claim = (v.get("persistentVolumeClaim") or {}).get("claimName")
+            pvc = cluster.peek("PersistentVolumeClaim", claim, ns) if claim else None
+            if pvc is not None and (pvc.get("status") or {}).get("phase") != "Bound":
+                ann = pvc["metadata"].get("annotations") or {}
+                if ann.get("volume.kubernetes.io/selected-node") != node:
+                    upd = json_copy(pvc)
+                    upd["metadata"].setdefault("annotations", {})["volume.kubernetes.io/selected-node"] = node
+                    cluster.update_status(upd)
+
+    def _unschedulable(self, cluster: "SimCluster", pod: dict[str, Any], msg: str) -> None:
+        st = pod.get("status") or {}
+        cur = next((c for c in st.get("conditions") or () if c.get("type") == "PodScheduled"), None)
+        if cur is None or cur.get("status") != "False" or cur.get("message") != msg:
+            new = json_copy(pod)
+            nst = new.setdefault("status", {})
+            nst["phase"] = "Pending"
+            conds = [c for c in nst.get("conditions") or () if c.get("type") != "PodScheduled"]
+            set_condition(conds, "PodScheduled", "False", cluster.timestamp(), "Unschedulable", msg, st.get("conditions"),
+                          extra={"lastProbeTime": None})
+            nst["conditions"] = conds
+            if "qosClass" not in nst:
+                from aoi_gym.cluster.sim.controllers.podtemplate import qos_class
+
+                nst["qosClass"] = qos_class(new.get("spec") or {})
+            cluster.update_status(new)
+            pod = new
+        emit(cluster, pod, "FailedScheduling", msg, type="Warning", component="default-scheduler")
