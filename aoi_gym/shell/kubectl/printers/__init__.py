@@ -1,0 +1,1 @@
+"""Output printers: human-readable tables, YAML/JSON/name, JSONPath and custom columns."""

@@ -1,0 +1,1 @@
+"""kubectl verbs: each module exposes ``run_<verb>(inv) -> int`` functions."""
