@@ -46,6 +46,11 @@ FAMILY_MODULES = (
     "chaos",
     "flagd",
     "noop",
+    "resources",
+    "probes",
+    "config_refs",
+    "network",
+    "nodes",
 )
 
 

@@ -54,6 +54,10 @@ class Problem:
         """Install the application and let it settle until every pod is healthy (or SETUP_MAX_S)."""
         from aoi_gym.apps import install_app
 
+        if not cluster.list("Node") and hasattr(cluster, "store"):  # a bare simulated cluster: add kind's nodes
+            from aoi_gym.cluster.sim.controllers import create_kind_nodes
+
+            create_kind_nodes(cluster)
         install_app(cluster, self.spec.app)
         waited = 0.0
         while waited < SETUP_MAX_S:
