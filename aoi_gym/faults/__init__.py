@@ -51,6 +51,9 @@ FAMILY_MODULES = (
     "config_refs",
     "network",
     "nodes",
+    "mongodb_tls",
+    "storage",
+    "rollout",
 )
 
 

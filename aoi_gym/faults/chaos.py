@@ -75,7 +75,8 @@ class ChaosFault(Fault):
             pass
 
     def expires_at(self, cluster: Any) -> float | None:
-        return self.saved["start_t"] + self.duration_s
+        start = self.saved.get("start_t")
+        return None if start is None else start + self.duration_s
 
     def condition_problems(self, cluster: Any) -> list[str]:
         now = float(getattr(cluster, "t", 0.0))

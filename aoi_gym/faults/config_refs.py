@@ -133,6 +133,12 @@ class MissingSecret(_EnvRefFault):
     family = "missing_secret"
     system_level, fault_type = "Virtualization", "Dependency Problem"
     env_name = "DB_PASSWORD"
+    # the services that hold database credentials
+    param_choices = {
+        "hotel_reservation": {"target": ("geo", "rate", "profile", "recommendation", "reservation", "user")},
+        "social_network": {"target": ("post-storage-service", "social-graph-service", "url-shorten-service",
+                                      "user-timeline-service", "user-mention-service")},
+    }
     oracle = "every Secret the Deployment references exists (or the reference is gone) and its pod runs"
 
     def env_entry(self) -> dict:

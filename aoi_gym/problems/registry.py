@@ -69,9 +69,7 @@ NEW_FAMILIES: tuple[str, ...] = (
     "network_policy_deny",
     "coredns_scaled_zero",
     "node_cordon_drain",
-    "pvc_missing_storage_class",
     "cache_down",
-    "hpa_capped",
     "bad_rollout",
 )
 
@@ -89,7 +87,6 @@ HELDOUT_FAMILIES = frozenset({
     "network_policy_deny",
     "coredns_scaled_zero",
     "node_cordon_drain",
-    "pvc_missing_storage_class",
     "bad_rollout",
 })
 

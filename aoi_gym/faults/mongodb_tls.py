@@ -1,0 +1,93 @@
+"""``auth_miss_mongodb`` (AIOpsLab): SocialNetwork's url-shorten-mongodb switched to ``requireTLS``.
+
+AIOpsLab runs ``helm upgrade social-network --set url-shorten-mongodb.tls.mode=requireTLS,...`` and
+restarts the pods; clients that do not speak TLS (url-shorten-service) can no longer connect. Here the
+same upgrade is applied: the release's values get the TLS settings, the chart is re-rendered, the
+url-shorten-mongodb Deployment is replaced by the rendered one and a new release revision is recorded
+(so ``helm get values`` / ``helm history`` tell the story); then url-shorten-service's pods are deleted
+and url-shorten-mongodb is restarted. Recovery upgrades again with ``tls.mode=disabled``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+
+from aoi_gym.faults import ops
+from aoi_gym.faults.base import Fault, register
+
+__all__ = ["AuthMissMongodb"]
+
+TLS_ON = {"mode": "requireTLS", "certificateKeyFile": "/etc/tls/tls.pem", "CAFile": "/etc/tls/ca.crt"}
+TLS_OFF = {"mode": "disabled"}
+
+
+def _helm_upgrade(cluster: Any, app_name: str, component: str, tls: dict[str, Any]) -> None:
+    """Re-render ``component`` with new TLS values and record a new release revision (a helm upgrade)."""
+    from aoi_gym.apps import get_app
+    from aoi_gym.apps.helm import read_release, release_secret
+
+    app = get_app(app_name)
+    release = read_release(cluster, app.namespace, app.helm_release) or {"values": {}, "revision": 1}
+    values = json.loads(json.dumps(release.get("values") or {}))
+    values.setdefault(component, {})["tls"] = dict(tls)
+    rendered = [o for o in app.render_values(values)
+                if o["kind"] == "Deployment" and o["metadata"]["name"] == component]
+    new = rendered[0]
+
+    def change(dep: dict) -> None:
+        dep["spec"]["template"] = new["spec"]["template"]
+
+    ops.update(cluster, "Deployment", component, app.namespace, change)
+    for s in cluster.list("Secret", app.namespace, label_selector=f"owner=helm,name={app.helm_release}"):
+        if s["metadata"].get("labels", {}).get("status") == "deployed":
+            def superseded(sec: dict) -> None:
+                sec["metadata"]["labels"]["status"] = "superseded"
+
+            ops.update(cluster, "Secret", s["metadata"]["name"], app.namespace, superseded)
+    cluster.create(release_secret(app, values, revision=int(release.get("revision", 1)) + 1))
+
+
+@register
+class AuthMissMongodb(Fault):
+    family = "auth_miss_mongodb"
+    apps = ("social_network",)
+    system_level, fault_type = "Application", "Misconfiguration"
+    settle_s = 30.0
+    param_choices = {"social_network": {"target": ("url-shorten-mongodb",)}}
+    oracle = "url-shorten-mongodb accepts the clients' plain connections again and every pod is healthy"
+    client = "url-shorten-service"
+
+    def _apply(self, cluster: Any, tls: dict[str, Any]) -> None:
+        _helm_upgrade(cluster, self.app, self.params["target"], tls)
+        ops.delete_pods(cluster, self.app, self.namespace, self.client)
+        ops.rollout_restart(cluster, self.namespace, self.params["target"])
+
+    def _inject(self, cluster: Any, rng: np.random.Generator) -> None:
+        self._apply(cluster, TLS_ON)
+
+    def _recover(self, cluster: Any) -> None:
+        self._apply(cluster, TLS_OFF)
+
+    def condition_problems(self, cluster: Any) -> list[str]:
+        target = self.params["target"]
+        try:
+            dep = cluster.get("Deployment", target, self.namespace)
+        except Exception:
+            return [f"deployment {target} does not exist"]
+        c = ops.main_container(dep["spec"]["template"]["spec"])
+        argv = [str(a) for a in (c.get("command") or []) + (c.get("args") or [])]
+        for i, a in enumerate(argv):
+            mode = a.split("=", 1)[1] if a.startswith("--tlsMode=") else (argv[i + 1] if a == "--tlsMode" and i + 1 < len(argv) else None)
+            if mode == "requireTLS":
+                return [f"{target} requires TLS from its clients"]
+        return []
+
+    def remediation(self, cluster: Any) -> list[str]:
+        return [
+            f"kubectl patch deployment {self.params['target']} -n {self.namespace} --type=json "
+            "-p '[{\"op\": \"remove\", \"path\": \"/spec/template/spec/containers/0/args\"}]'",
+            f"kubectl rollout restart deployment {self.client} -n {self.namespace}",
+        ]
