@@ -273,3 +273,24 @@ def answer_key(family: str, app: str) -> tuple[str, frozenset[str], str, str]:
     fault = cls(app)
     comps = frozenset(fault.candidate_components())
     return (app, comps, cls.system_level if family != "noop" else "", cls.fault_type if family != "noop" else "")
+
+
+def family_table() -> str:
+    """A Markdown table of every family: apps, split, AOI-study split, tasks, problem count, analysis labels.
+
+    docs/problems.md embeds it (a test keeps the two in sync).
+    """
+    rows = ["| family | apps | split | aoi-paper | tasks | problems | system_level / fault_type |",
+            "|---|---|---|---|---|---|---|"]
+    by_family: dict[str, list[ProblemSpec]] = {}
+    for s in _build().values():
+        by_family.setdefault(s.family, []).append(s)
+    for family, specs in by_family.items():
+        cls = FAMILIES[family]
+        apps = ", ".join(dict.fromkeys(s.app for s in specs))
+        tasks = "".join(t[0].upper() for t in TASK_TYPES if any(s.task_type == t for s in specs))
+        paper = specs[0].paper_split or "-"
+        labels = "-" if family == "noop" else f"{cls.system_level} / {cls.fault_type}"
+        name = f"`{family}`" + ("" if specs[0].aiopslab else " (new)")
+        rows.append(f"| {name} | {apps} | {specs[0].split} | {paper} | {tasks} | {len(specs)} | {labels} |")
+    return "\n".join(rows) + "\n"
