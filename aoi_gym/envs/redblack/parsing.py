@@ -33,7 +33,10 @@ _PRINTABLE = set(string.printable) - {"\x0b", "\x0c"}
 
 # Option words: colour names, option letters, and the study's numeric variant (1 = A, 2 = B).
 _OPTION = r"(?:option\s+|choice\s+)?(?:\[\s*)?(black|red|a|b|1|2)(?:\s*\])?(?![a-z0-9])"
-_NEGATION = re.compile(r"\b(?:not|never|no|n't|against|avoid|rather than|instead of|over)\W+(?:\w+\W+){0,2}$")
+_NEGATION = re.compile(
+    r"(?:\bnot|n't|\bnever|\bagainst|\bavoid|\brather than|\binstead of|\bover)\s+"
+    r"(?:(?:vote|voting|choose|choosing|pick|picking|go|going|select|back|support|play|for|with|option)\s+){0,2}$"
+)
 _THINK = re.compile(r"<think(?:ing)?>.*?</think(?:ing)?>", re.S | re.I)
 _UNCLOSED_THINK = re.compile(r"^.*?</think(?:ing)?>", re.S | re.I)
 _MARKUP = re.compile(r"[*_`#>]+")
@@ -84,7 +87,7 @@ def _natural_choice(text: str) -> str | None:
     """'I vote black', 'I'd go with option A', 'my vote goes to RED' ... (last one wins, negations skipped)."""
     verbs = r"(?:vote|voting|choose|choosing|pick|picking|select|recommend|recommending|support|back|go|going|stick|opt|cast)"
     pattern = re.compile(
-        rf"\b{verbs}\b(?:\s+(?:for|with|on|to|my vote for|a vote for))?\s*(?:the\s+)?"
+        rf"\b{verbs}\b(?:\s+(?:goes to|goes for|is for|is|for|with|on|to|my vote for|a vote for))?\s*(?:the\s+)?"
         rf"(?:option\s+|choice\s+)?(black|red|[ab])(?![a-z0-9'])",
         re.I,
     )
@@ -156,7 +159,7 @@ def parse_opinion(text: str) -> tuple[str | None, str]:
     clean = strip_thinking(to_printable(text or "")).strip()
     choice = parse_recommendation(clean)
     match = re.search(r"reasoning\s*[:\-]\s*(.*)", clean, re.I | re.S)
-    body = match.group(1) if match else clean
+    body = match.group(1).lstrip("*_ \t") if match else clean
     lines = [
         line
         for line in body.splitlines()
