@@ -12,18 +12,33 @@ __all__ = ["default_controllers", "create_kind_nodes"]
 
 def default_controllers() -> list:
     """The controllers a kind cluster runs, in the order they act on one reconcile pass."""
+    from aoi_gym.cluster.sim.controllers.chaos import PodChaosController
+    from aoi_gym.cluster.sim.controllers.daemonset import DaemonSetController
     from aoi_gym.cluster.sim.controllers.deployment import DeploymentController
+    from aoi_gym.cluster.sim.controllers.endpoints import EndpointsController
+    from aoi_gym.cluster.sim.controllers.gc import GarbageCollector, NamespaceController
+    from aoi_gym.cluster.sim.controllers.hpa import HorizontalPodAutoscalerController
     from aoi_gym.cluster.sim.controllers.kubelet import Kubelet
     from aoi_gym.cluster.sim.controllers.nodes import NodeController
     from aoi_gym.cluster.sim.controllers.replicaset import ReplicaSetController
     from aoi_gym.cluster.sim.controllers.scheduler import Scheduler
+    from aoi_gym.cluster.sim.controllers.statefulset import StatefulSetController
+    from aoi_gym.cluster.sim.controllers.volumes import PersistentVolumeController
 
     return [
+        NamespaceController(),
+        GarbageCollector(),
         NodeController(),
+        HorizontalPodAutoscalerController(),
         DeploymentController(),
         ReplicaSetController(),
+        StatefulSetController(),
+        DaemonSetController(),
+        PersistentVolumeController(),
         Scheduler(),
         Kubelet(),
+        EndpointsController(),
+        PodChaosController(),
     ]
 
 

@@ -248,7 +248,40 @@ def _local_path_objects() -> list[dict[str, Any]]:
     return [deploy, sc]
 
 
-def _static_pods(node: str, ip: str) -> list[dict[str, Any]]:
+def _daemonsets() -> list[dict[str, Any]]:
+    """kube-proxy and kindnet: host-network daemons on every node."""
+    out = []
+    for name, labels, image in (
+        ("kube-proxy", {"k8s-app": "kube-proxy"}, "registry.k8s.io/kube-proxy:v1.31.0"),
+        ("kindnet", {"app": "kindnet", "k8s-app": "kindnet", "tier": "node"}, "docker.io/kindest/kindnetd:v20240813-c6f155d6"),
+    ):
+        container: dict[str, Any] = {"name": name if name != "kindnet" else "kindnet-cni", "image": image, "imagePullPolicy": "IfNotPresent"}
+        if name == "kindnet":
+            container["resources"] = {"limits": {"cpu": "100m", "memory": "50Mi"}, "requests": {"cpu": "100m", "memory": "50Mi"}}
+        out.append({
+            "apiVersion": "apps/v1",
+            "kind": "DaemonSet",
+            "metadata": {"name": name, "namespace": "kube-system", "labels": dict(labels)},
+            "spec": {
+                "selector": {"matchLabels": {k: v for k, v in labels.items() if k != "tier"}},
+                "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}},
+                "template": {
+                    "metadata": {"labels": dict(labels)},
+                    "spec": {
+                        "hostNetwork": True,
+                        "containers": [container],
+                        "nodeSelector": {"kubernetes.io/os": "linux"},
+                        "priorityClassName": "system-node-critical",
+                        "serviceAccountName": name,
+                        "tolerations": [{"operator": "Exists"}],
+                    },
+                },
+            },
+        })
+    return out
+
+
+def _static_pods(node: str, ip: str, node_uid: str) -> list[dict[str, Any]]:
     """The control-plane static (mirror) pods kubeadm runs on the control-plane node."""
     specs = [
         ("etcd", "registry.k8s.io/etcd:3.5.15-0", {"cpu": "100m", "memory": "100Mi"}),
@@ -267,6 +300,7 @@ def _static_pods(node: str, ip: str) -> list[dict[str, Any]]:
                     "namespace": "kube-system",
                     "labels": {"component": comp, "tier": "control-plane"},
                     "annotations": {"kubernetes.io/config.source": "file"},
+                    "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": node, "uid": node_uid, "controller": True}],
                 },
                 "spec": {
                     "nodeName": node,
@@ -315,7 +349,7 @@ def create_kind_nodes(cluster: "SimCluster", workers: int = 2, system: bool = Tr
             "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
             "subsets": [{"addresses": [{"ip": cp_ip}], "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}],
         }
-        for obj in [kubernetes_svc, kubernetes_ep, *_coredns_objects(), *_local_path_objects(), *_static_pods(names[0], cp_ip)]:
+        for obj in [kubernetes_svc, kubernetes_ep, *_coredns_objects(), *_local_path_objects(), *_daemonsets(), *_static_pods(names[0], cp_ip, cluster.peek("Node", names[0])["metadata"]["uid"])]:
             _ensure(cluster, json_copy(obj))
     cluster.reconcile()
     return names

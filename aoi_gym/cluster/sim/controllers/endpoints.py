@@ -1,0 +1,214 @@
+"""Service defaults (ClusterIP, NodePort allocation) and the endpoints controller.
+
+For every Service with a selector, an Endpoints object of the same name lists the matching pods:
+ready ones under ``addresses`` and the others under ``notReadyAddresses``, with ports resolved from
+``targetPort`` (a number, or a name looked up in each pod's container ports; a pod without that
+named port is left out for that port). What a client would reach is recorded only in these real
+fields; whether anything listens on the port is the application model's business.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aoi_gym.cluster.patch import json_copy
+from aoi_gym.cluster.sim.controllers.common import (
+    SimController,
+    namespace_terminating,
+    pod_is_ready,
+    pod_is_terminal,
+    put_new,
+    remove_object,
+    stable_hash,
+)
+
+if TYPE_CHECKING:
+    from aoi_gym.cluster.sim.cluster import SimCluster
+
+__all__ = ["EndpointsController", "resolve_target_port"]
+
+_RESERVED_IPS = {"10.96.0.0", "10.96.0.1", "10.96.0.10", "10.96.255.255"}
+
+
+def resolve_target_port(svc_port: dict[str, Any], pod: dict[str, Any]) -> int | None:
+    """The container port a Service port sends traffic to on ``pod`` (None: a named port the pod lacks)."""
+    target = svc_port.get("targetPort", svc_port.get("port"))
+    if isinstance(target, int):
+        return target
+    if isinstance(target, str) and target.isdigit():
+        return int(target)
+    proto = svc_port.get("protocol", "TCP")
+    for c in pod["spec"].get("containers") or ():
+        for p in c.get("ports") or ():
+            if p.get("name") == target and p.get("protocol", "TCP") == proto:
+                return p.get("containerPort")
+    return None
+
+
+def _alloc_cluster_ip(cluster: "SimCluster", ns: str, name: str) -> str:
+    used = set(_RESERVED_IPS)
+    for s in cluster.iter_objects("Service"):
+        ip = (s.get("spec") or {}).get("clusterIP")
+        if ip:
+            used.add(ip)
+    h = int(stable_hash("clusterip", ns, name, n=8), 16)
+    for i in range(65536):
+        n = (h + i) % 65534 + 1
+        ip = f"10.96.{n >> 8}.{n & 0xFF}"
+        if ip not in used:
+            return ip
+    raise RuntimeError("service CIDR 10.96.0.0/16 is exhausted")
+
+
+def _alloc_node_port(cluster: "SimCluster", ns: str, name: str, port: Any) -> int:
+    used = {
+        p.get("nodePort")
+        for s in cluster.iter_objects("Service")
+        for p in (s.get("spec") or {}).get("ports") or ()
+        if p.get("nodePort")
+    }
+    h = int(stable_hash("nodeport", ns, name, port, n=8), 16)
+    for i in range(2768):
+        candidate = 30000 + (h + i) % 2768
+        if candidate not in used:
+            return candidate
+    raise RuntimeError("node port range 30000-32767 is exhausted")
+
+
+def _default_service(cluster: "SimCluster", svc: dict[str, Any]) -> dict[str, Any]:
+    spec = svc.get("spec") or {}
+    stype = spec.get("type", "ClusterIP")
+    needs_ip = stype != "ExternalName" and not spec.get("clusterIP")
+    needs_np = stype in ("NodePort", "LoadBalancer") and any(not p.get("nodePort") for p in spec.get("ports") or ())
+    needs_defaults = "sessionAffinity" not in spec or any(
+        "protocol" not in p or "targetPort" not in p for p in spec.get("ports") or () if isinstance(p, dict)
+    )
+    if not (needs_ip or needs_np or needs_defaults):
+        return svc
+    new = json_copy(svc)
+    s = new.setdefault("spec", {})
+    meta = new["metadata"]
+    s.setdefault("type", "ClusterIP")
+    s.setdefault("sessionAffinity", "None")
+    if stype != "ExternalName":
+        s.setdefault("internalTrafficPolicy", "Cluster")
+        s.setdefault("ipFamilies", ["IPv4"])
+        s.setdefault("ipFamilyPolicy", "SingleStack")
+    if needs_ip:
+        s["clusterIP"] = _alloc_cluster_ip(cluster, meta["namespace"], meta["name"])
+    if stype != "ExternalName" and s.get("clusterIP"):
+        s.setdefault("clusterIPs", [s["clusterIP"]])
+    for p in s.get("ports") or ():
+        if not isinstance(p, dict):
+            continue
+        p.setdefault("protocol", "TCP")
+        p.setdefault("targetPort", p.get("port"))
+        if stype in ("NodePort", "LoadBalancer") and not p.get("nodePort"):
+            p["nodePort"] = _alloc_node_port(cluster, meta["namespace"], meta["name"], p.get("port"))
+    if stype in ("NodePort", "LoadBalancer"):
+        s.setdefault("externalTrafficPolicy", "Cluster")
+    new.setdefault("status", {"loadBalancer": {}})
+    cluster.update_status(new)
+    return new
+
+
+class EndpointsController(SimController):
+    """Allocates Service IPs/ports and keeps each selector Service's Endpoints current."""
+
+    name = "endpoint-controller"
+
+    def sync(self, cluster: "SimCluster") -> float | None:
+        # index pods: (namespace, label key, label value) -> pods
+        index: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        by_ns: dict[str, list[dict[str, Any]]] = {}
+        for p in cluster.iter_objects("Pod"):
+            meta = p["metadata"]
+            if "deletionTimestamp" in meta or pod_is_terminal(p) or not (p.get("status") or {}).get("podIP"):
+                continue
+            ns = meta["namespace"]
+            by_ns.setdefault(ns, []).append(p)
+            for k, v in (meta.get("labels") or {}).items():
+                index.setdefault((ns, k, v), []).append(p)
+        services: set[tuple[str, str]] = set()
+        for svc in cluster.iter_objects("Service"):
+            svc = _default_service(cluster, svc)
+            meta = svc["metadata"]
+            ns, name = meta["namespace"], meta["name"]
+            services.add((ns, name))
+            selector = (svc.get("spec") or {}).get("selector")
+            if not selector or "deletionTimestamp" in meta or namespace_terminating(cluster, ns):
+                continue
+            first = next(iter(selector.items()))
+            candidates = index.get((ns, first[0], str(first[1])), [])
+            pods = [p for p in candidates if all((p["metadata"].get("labels") or {}).get(k) == v for k, v in selector.items())]
+            self._write(cluster, svc, pods)
+        for ep in cluster.iter_objects("Endpoints"):
+            m = ep["metadata"]
+            key = (m["namespace"], m["name"])
+            if key not in services and key != ("default", "kubernetes"):
+                remove_object(cluster, "Endpoints", m["name"], m["namespace"])
+        return None
+
+    def _write(self, cluster: "SimCluster", svc: dict[str, Any], pods: list[dict[str, Any]]) -> None:
+        meta, spec = svc["metadata"], svc.get("spec") or {}
+        publish = bool(spec.get("publishNotReadyAddresses"))
+        groups: dict[tuple, dict[str, list]] = {}
+        for p in pods:
+            ports = []
+            for sp in spec.get("ports") or ():
+                num = resolve_target_port(sp, p)
+                if num is None:
+                    continue
+                ep: dict[str, Any] = {}
+                if sp.get("name"):
+                    ep["name"] = sp["name"]
+                ep["port"] = num
+                ep["protocol"] = sp.get("protocol", "TCP")
+                ports.append(ep)
+            if not ports and spec.get("ports"):
+                continue
+            key = tuple(sorted((e.get("name", ""), e["port"], e["protocol"]) for e in ports))
+            g = groups.setdefault(key, {"ports": ports, "ready": [], "notready": []})
+            pm = p["metadata"]
+            addr = {
+                "ip": p["status"]["podIP"],
+                "nodeName": p["spec"].get("nodeName"),
+                "targetRef": {"kind": "Pod", "name": pm["name"], "namespace": pm["namespace"], "uid": pm.get("uid")},
+            }
+            if spec.get("clusterIP") == "None" and p["spec"].get("hostname") and p["spec"].get("subdomain") == meta["name"]:
+                addr = {"hostname": p["spec"]["hostname"], **addr}
+            (g["ready"] if publish or pod_is_ready(p) else g["notready"]).append(addr)
+        subsets = []
+        for key in sorted(groups):
+            g = groups[key]
+            sub: dict[str, Any] = {}
+            if g["ready"]:
+                sub["addresses"] = sorted(g["ready"], key=lambda a: (a["ip"], a["targetRef"]["uid"]))
+            if g["notready"]:
+                sub["notReadyAddresses"] = sorted(g["notready"], key=lambda a: (a["ip"], a["targetRef"]["uid"]))
+            sub["ports"] = sorted(g["ports"], key=lambda e: (e.get("name", ""), e["port"]))
+            subsets.append(sub)
+        labels = dict(meta.get("labels") or {})
+        if spec.get("clusterIP") == "None":
+            labels["service.kubernetes.io/headless"] = ""
+        cur = cluster.peek("Endpoints", meta["name"], meta["namespace"])
+        if cur is None:
+            obj: dict[str, Any] = {"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": meta["name"], "namespace": meta["namespace"]}}
+            if labels:
+                obj["metadata"]["labels"] = labels
+            if subsets:
+                obj["subsets"] = subsets
+            put_new(cluster, obj)
+            return
+        if cur.get("subsets", []) == subsets and (cur["metadata"].get("labels") or {}) == labels:
+            return
+        new = json_copy(cur)
+        if labels:
+            new["metadata"]["labels"] = labels
+        else:
+            new["metadata"].pop("labels", None)
+        if subsets:
+            new["subsets"] = subsets
+        else:
+            new.pop("subsets", None)
+        cluster.update_status(new)

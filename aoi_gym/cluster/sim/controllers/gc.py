@@ -1,0 +1,130 @@
+"""Garbage collector and namespace controller.
+
+* Objects whose every ownerReference points at an object that no longer exists are deleted
+  (background propagation: pods terminate gracefully, other objects go at once).
+* A Namespace gets ``status.phase: Active``, a ``default`` ServiceAccount and the
+  ``kube-root-ca.crt`` ConfigMap (what the serviceaccount and root-ca-cert-publisher controllers
+  create). A Namespace with ``deletionTimestamp`` turns ``Terminating``, everything in it is deleted
+  (pods gracefully), and the namespace itself goes once it is empty.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aoi_gym.cluster.kinds import KINDS
+from aoi_gym.cluster.patch import json_copy
+from aoi_gym.cluster.sim.controllers.common import SimController, put_new, remove_object, stable_hash
+
+if TYPE_CHECKING:
+    from aoi_gym.cluster.sim.cluster import SimCluster
+
+__all__ = ["GarbageCollector", "NamespaceController"]
+
+_ROOT_CA = (
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIDBTCCAe2gAwIBAgIIQ2lN3KvFGEowDQYJKoZIhvcNAQELBQAwFTETMBEGA1UEAxMKa3ViZXJuZXRlczAeFw0yNjAx\n"
+    "MDUwODUwMDBaFw0zNjAxMDMwODU1MDBaMBUxEzARBgNVBAMTCmt1YmVybmV0ZXMwggEiMA0GCSqGSIb3DQEBAQUAA4IB\n"
+    "-----END CERTIFICATE-----\n"
+)
+
+
+def _delete(cluster: "SimCluster", obj: dict[str, Any]) -> None:
+    m = obj["metadata"]
+    if obj["kind"] == "Pod":
+        if "deletionTimestamp" not in m:
+            cluster.delete("Pod", m["name"], m.get("namespace"))
+    else:
+        remove_object(cluster, obj["kind"], m["name"], m.get("namespace"))
+
+
+class GarbageCollector(SimController):
+    """Deletes dependents whose owners are all gone."""
+
+    name = "garbage-collector"
+
+    def sync(self, cluster: "SimCluster") -> float | None:
+        kinds = [k for k in cluster.store.kinds() if k != "Event"]
+        uids: set[str] = set()
+        dependents: list[dict[str, Any]] = []
+        for k in kinds:
+            for o in cluster.iter_objects(k):
+                m = o["metadata"]
+                uid = m.get("uid")
+                if uid:
+                    uids.add(uid)
+                if m.get("ownerReferences"):
+                    dependents.append(o)
+        for o in dependents:
+            refs = o["metadata"]["ownerReferences"]
+            if all(r.get("uid") not in uids for r in refs):
+                _delete(cluster, o)
+        return None
+
+
+class NamespaceController(SimController):
+    """Namespace phase, per-namespace defaults, and namespace deletion."""
+
+    name = "namespace-controller"
+
+    def sync(self, cluster: "SimCluster") -> float | None:
+        for ns in cluster.iter_objects("Namespace"):
+            name = ns["metadata"]["name"]
+            if "deletionTimestamp" in ns["metadata"]:
+                self._terminate(cluster, ns)
+                continue
+            if (ns.get("status") or {}).get("phase") != "Active":
+                new = json_copy(ns)
+                new["status"] = {"phase": "Active"}
+                new.setdefault("spec", {"finalizers": ["kubernetes"]})
+                new["metadata"].setdefault("labels", {})["kubernetes.io/metadata.name"] = name
+                cluster.update_status(new)
+            if cluster.peek("ServiceAccount", "default", name) is None:
+                put_new(cluster, {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": name}})
+            if cluster.peek("ConfigMap", "kube-root-ca.crt", name) is None:
+                put_new(cluster, {
+                    "apiVersion": "v1",
+                    "kind": "ConfigMap",
+                    "metadata": {"name": "kube-root-ca.crt", "namespace": name,
+                                 "annotations": {"kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}},
+                    "data": {"ca.crt": _ROOT_CA + "# " + stable_hash("ca", n=16) + "\n"},
+                })
+        return None
+
+    def _terminate(self, cluster: "SimCluster", ns: dict[str, Any]) -> None:
+        name = ns["metadata"]["name"]
+        remaining: dict[str, int] = {}
+        for kind in list(cluster.store.kinds()):
+            if kind not in KINDS or not KINDS[kind].namespaced:
+                continue
+            for o in list(cluster.store.iter(kind, name)):
+                if kind == "Pod":
+                    remaining["pods"] = remaining.get("pods", 0) + 1
+                _delete(cluster, o)
+        if not remaining:
+            for kind in list(cluster.store.kinds()):
+                if kind in KINDS and KINDS[kind].namespaced:
+                    for o in list(cluster.store.iter(kind, name)):
+                        remove_object(cluster, kind, o["metadata"]["name"], name)
+            remove_object(cluster, "Namespace", name)
+            return
+        content = ", ".join(f"{k} has {n} resource instances" for k, n in sorted(remaining.items()))
+        status = {
+            "phase": "Terminating",
+            "conditions": [
+                {"type": "NamespaceDeletionDiscoveryFailure", "status": "False", "reason": "ResourcesDiscovered",
+                 "message": "All resources successfully discovered", "lastTransitionTime": ns["metadata"]["deletionTimestamp"]},
+                {"type": "NamespaceDeletionGroupVersionParsingFailure", "status": "False", "reason": "ParsedGroupVersions",
+                 "message": "All legacy kube types successfully parsed", "lastTransitionTime": ns["metadata"]["deletionTimestamp"]},
+                {"type": "NamespaceDeletionContentFailure", "status": "False", "reason": "ContentDeleted",
+                 "message": "All content successfully deleted, may be waiting on finalization", "lastTransitionTime": ns["metadata"]["deletionTimestamp"]},
+                {"type": "NamespaceContentRemaining", "status": "True", "reason": "SomeResourcesRemain",
+                 "message": f"Some resources are remaining: {content}", "lastTransitionTime": ns["metadata"]["deletionTimestamp"]},
+                {"type": "NamespaceFinalizersRemaining", "status": "False", "reason": "ContentHasNoFinalizers",
+                 "message": "All content-preserving finalizers finished", "lastTransitionTime": ns["metadata"]["deletionTimestamp"]},
+            ],
+        }
+        if ns.get("status") != status:
+            new = json_copy(ns)
+            new["status"] = status
+            cluster.update_status(new)
