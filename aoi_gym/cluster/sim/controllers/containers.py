@@ -83,13 +83,24 @@ def _probe_num(probe: dict[str, Any], key: str) -> float:
         return float(default)
 
 
-def _default_probe_message(probe: dict[str, Any], ip: str) -> str:
+def _probe_port(port: Any, c_spec: dict[str, Any]) -> Any:
+    """A probe's port with a named port resolved through the container's ports."""
+    if isinstance(port, str) and not port.isdigit():
+        for p in c_spec.get("ports") or ():
+            if p.get("name") == port:
+                return p.get("containerPort")
+    return port
+
+
+def _default_probe_message(probe: dict[str, Any], ip: str, c_spec: dict[str, Any]) -> str:
+    """What the kubelet reports when nothing answers the probe."""
     if isinstance(probe.get("httpGet"), dict):
         g = probe["httpGet"]
         scheme = str(g.get("scheme", "HTTP")).lower()
-        return f'Get "{scheme}://{ip}:{g.get("port")}{g.get("path", "/")}": dial tcp {ip}:{g.get("port")}: connect: connection refused'
+        port = _probe_port(g.get("port"), c_spec)
+        return f'Get "{scheme}://{ip}:{port}{g.get("path", "/")}": dial tcp {ip}:{port}: connect: connection refused'
     if isinstance(probe.get("tcpSocket"), dict):
-        port = probe["tcpSocket"].get("port")
+        port = _probe_port(probe["tcpSocket"].get("port"), c_spec)
         return f"dial tcp {ip}:{port}: connect: connection refused"
     if isinstance(probe.get("grpc"), dict):
         return f'timeout: failed to connect service "{ip}:{probe["grpc"].get("port")}" within 1s'
@@ -229,7 +240,10 @@ def _exit_at(rec: dict[str, Any]) -> float | None:
 
 
 def _next_run_event(rec: dict[str, Any], c_spec: dict[str, Any], now: float) -> float | None:
-    times = [x for x in (_exit_at(rec), _kill_at(rec, c_spec), _ready_at(rec, c_spec)) if x is not None and x > now]
+    times = [x for x in (_exit_at(rec), _kill_at(rec, c_spec)) if x is not None and x >= now]
+    ready_at = _ready_at(rec, c_spec)
+    if ready_at is not None and ready_at > now:
+        times.append(ready_at)
     return min(times) if times else None
 
 
@@ -289,7 +303,7 @@ def _emit_probe_failures(cluster, pod, rec, c_spec, upto: float) -> None:
         return
     n = int((end - first) // max(_probe_num(probe, "periodSeconds"), 1.0)) + 1
     if n > rec["rprobe"]:
-        msg = rec["plan"][_PROBE_MSG] or _default_probe_message(probe, (pod.get("status") or {}).get("podIP", ""))
+        msg = rec["plan"][_PROBE_MSG] or _default_probe_message(probe, (pod.get("status") or {}).get("podIP", ""), c_spec)
         _ev(cluster, pod, rec, c_spec["name"], "Unhealthy", f"Readiness probe failed: {msg}", "Warning", times=n - rec["rprobe"])
         rec["rprobe"] = n
 
@@ -338,7 +352,7 @@ def advance_record(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, An
                 terminate(cluster, pod, rec, c_spec, exit_at, code, reason)
             elif kill_at is not None and kill_at <= due:
                 probe = _probe(c_spec, "livenessProbe") or {}
-                msg = rec["plan"][_PROBE_MSG] or _default_probe_message(probe, (pod.get("status") or {}).get("podIP", ""))
+                msg = rec["plan"][_PROBE_MSG] or _default_probe_message(probe, (pod.get("status") or {}).get("podIP", ""), c_spec)
                 name = c_spec["name"]
                 _ev(cluster, pod, rec, name, "Unhealthy", f"Liveness probe failed: {msg}", "Warning", times=int(_probe_num(probe, "failureThreshold")))
                 _ev(cluster, pod, rec, name, "Killing", f"Container {name} failed liveness probe, will be restarted")
