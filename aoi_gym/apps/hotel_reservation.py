@@ -25,6 +25,8 @@ _GO_PORTS = {
     "frontend": 5000, "profile": 8081, "search": 8082, "geo": 8083,
     "rate": 8084, "recommendation": 8085, "user": 8086, "reservation": 8087,
 }
+_COLLECTIONS = {"geo": "geo", "profile": "hotels", "rate": "inventory", "recommendation": "recommendation",
+                "reservation": "reservation", "user": "user"}
 _MEMCACHED = {"profile": "memcached-profile", "rate": "memcached-rate", "reservation": "memcached-reserve"}
 _JAEGER_PORTS = (
     ("14269", 14269), ("5778", 5778), ("14268", 14268), ("14267", 14267),
@@ -35,7 +37,7 @@ _JAEGER_PORTS = (
 def _services() -> dict[str, Service]:
     out: dict[str, Service] = {}
     for name, port in _GO_PORTS.items():
-        db = DbClient(f"mongodb-{name}", f"{name}-db", "admin", "admin") if name in MONGO_STORES else None
+        db = DbClient(f"mongodb-{name}", f"{name}-db", "admin", "admin", _COLLECTIONS[name]) if name in MONGO_STORES else None
         out[name] = Service(
             name, "frontend" if name == "frontend" else "app", port, "http" if name == "frontend" else "grpc",
             "go-hotel", GO_IMAGE, command=(name,), memory_mib=18 if name != "frontend" else 26,
