@@ -138,16 +138,17 @@ def classify_wget(argv: list, ctx: Ctx) -> list[Finding]:
             return [Finding(Verdict.WRITE, prog, f"an argument of {prog} is an expansion and could be a mutating option", (Touch("create", "http", UNKNOWN, UNKNOWN),))]
         name, val = (a.split("=", 1) + [None])[:2] if a.startswith("--") else (a, None)
         if a.startswith("-") and not a.startswith("--") and len(a) > 2 and a not in _WGET_FLAGS:
-            if a[:2] in _WGET_VALUE:
-                name, val = a[:2], a[2:]
-            elif all(f"-{c}" in _WGET_FLAGS or f"-{c}" == "-O" for c in a[1:]):
-                if a.endswith("O"):
-                    name = "-O"
-                else:
-                    i += 1
-                    continue
-            else:
-                return [deny(prog, f"{prog} option {a} is not understood")]
+            # a cluster of short options: flags, then at most one value option taking the rest
+            name = None
+            for j, c in enumerate(a[1:], 1):
+                if f"-{c}" in _WGET_VALUE:
+                    name, val = f"-{c}", (a[j + 1 :] or None)
+                    break
+                if f"-{c}" not in _WGET_FLAGS:
+                    return [deny(prog, f"{prog} option {a} is not understood")]
+            if name is None:
+                i += 1
+                continue
         if name in _WGET_VALUE:
             if val is None:
                 if i + 1 >= len(argv):

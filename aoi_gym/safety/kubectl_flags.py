@@ -86,7 +86,7 @@ def _value_flag(name: str, verb: str) -> bool | None:
     """True: takes a value; False: boolean; None: unknown to us."""
     if verb == "logs" and name in _LOGS_BOOL:
         return False
-    if verb == "config" and name == "--raw":
+    if (verb == "config" and name == "--raw") or (verb == "top" and name == "--containers"):
         return False
     if name == "-p" and verb not in ("patch", "proxy", "exec"):
         return None

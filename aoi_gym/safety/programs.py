@@ -17,7 +17,7 @@ from aoi_gym.safety.wrappers import unwrap
 
 __all__ = ["classify_local_argv", "LOCAL_READ_PROGRAMS", "TRUSTED_BIN_DIRS"]
 
-TRUSTED_BIN_DIRS = frozenset({"/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin"})
+TRUSTED_BIN_DIRS = frozenset({"/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin", "/usr/local/sbin"})
 
 #: programs with no side effect whatever their arguments (they read files/stdin and print)
 LOCAL_READ_PROGRAMS = frozenset(
