@@ -160,7 +160,7 @@ class MissingSecret(_EnvRefFault):
         return out
 
 
-_ASTRO_ADDR_TARGETS = ("checkout", "frontend", "recommendation", "cart")
+_ASTRO_ADDR_TARGETS = ("cart", "checkout", "accounting", "fraud-detection")  # services with a data-store address
 
 
 @register
@@ -174,7 +174,7 @@ class WrongEnvDbHost(Fault):
 
     def _addr_vars(self, container: dict) -> list[dict]:
         return [e for e in container.get("env") or [] if e.get("name", "").endswith("_ADDR") and "value" in e
-                and not e["name"].startswith(("OTEL", "KAFKA"))]
+                and e["name"].startswith(("KAFKA", "VALKEY", "REDIS", "MONGO", "POSTGRES"))]
 
     def _inject(self, cluster: Any, rng: np.random.Generator) -> None:
         name = ops.container_name(self.app, self.params["target"])

@@ -32,6 +32,8 @@ __all__ = [
     "collateral_problems",
     "serving_problems",
     "request_stats",
+    "baseline_stats",
+    "compare_stats",
     "healthy_digest",
     "pod_problems",
 ]
@@ -60,7 +62,7 @@ class ClusterRecord:
     pvcs: dict[str, tuple[str, bool]] = field(default_factory=dict)  # "ns/name" -> (uid, bound)
     pvs: dict[str, tuple[str, bool]] = field(default_factory=dict)  # name -> (uid, bound)
     namespaces: dict[str, str] = field(default_factory=dict)  # name -> uid
-    baseline: dict[str, float] | None = None
+    baseline: dict[str, dict[str, float]] | None = None
 
 
 def _key(obj: dict) -> str:
@@ -114,66 +116,72 @@ def collateral_problems(cluster: Any, healthy: ClusterRecord, injected: ClusterR
 
 
 # ---------------------------------------------------------------------- request model
-def request_stats(cluster: Any, namespace: str, window_s: float = SERVING_WINDOW_S) -> dict[str, float] | None:
-    """Error rate and latency of the application's entry requests over the last ``window_s`` seconds.
+Stats = dict[str, dict[str, float]]  # service -> {"rps", "error_rate", "p50_ms", "p95_ms"}
+
+
+def _as_dict(x: Any) -> dict[str, float]:
+    if isinstance(x, dict):
+        items = x.items()
+    else:
+        items = ((k, getattr(x, k)) for k in ("rps", "error_rate", "p50_ms", "p95_ms") if hasattr(x, k))
+    return {k: float(v) for k, v in items if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def request_stats(cluster: Any, namespace: str, window_s: float = SERVING_WINDOW_S) -> Stats:
+    """Per-service request rate, error rate and latency over the last ``window_s`` seconds.
 
     Uses the simulated application model's ``request_stats`` when the cluster has one, otherwise derives
-    the same numbers from the root spans of ``cluster.traces`` (real clusters). Returns
-    ``{"requests", "error_rate", "p50_ms", "p95_ms"}`` or None when nothing was observed.
+    the same numbers from ``cluster.traces`` (real clusters). Empty when nothing was observed.
     """
-    app = getattr(cluster, "app", None)
-    fn = getattr(app, "request_stats", None)
+    fn = getattr(getattr(cluster, "app", None), "request_stats", None)
     if callable(fn):
-        return _normalize(fn(cluster, namespace, window_s))
-    roots = [s for s in cluster.traces(namespace, window_s) if not s.parent_span_id]
-    if not roots:
-        return None
-    durations = sorted(s.duration_us / 1000.0 for s in roots)
-    return {
-        "requests": float(len(roots)),
-        "error_rate": sum(1 for s in roots if s.error) / len(roots),
-        "p50_ms": durations[len(durations) // 2],
-        "p95_ms": durations[min(len(durations) - 1, int(0.95 * len(durations)))],
-    }
-
-
-def _normalize(stats: Any) -> dict[str, float] | None:
-    if stats is None:
-        return None
-    if not isinstance(stats, dict):
-        stats = {k: getattr(stats, k) for k in dir(stats) if not k.startswith("_") and not callable(getattr(stats, k))}
-    out = {}
-    for k, v in stats.items():
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            out[k] = float(v)
+        return {name: _as_dict(st) for name, st in (fn(cluster, namespace, window_s) or {}).items()}
+    by_service: dict[str, list[Any]] = {}
+    for span in cluster.traces(namespace, window_s):
+        by_service.setdefault(span.service, []).append(span)
+    out: Stats = {}
+    for name, spans in by_service.items():
+        durations = sorted(sp.duration_us / 1000.0 for sp in spans)
+        out[name] = {
+            "rps": len(spans) / max(window_s, 1e-9),
+            "error_rate": sum(1 for sp in spans if sp.error) / len(spans),
+            "p50_ms": durations[len(durations) // 2],
+            "p95_ms": durations[min(len(durations) - 1, int(0.95 * len(durations)))],
+        }
     return out
 
 
-def baseline_stats(cluster: Any, namespace: str) -> dict[str, float] | None:
+def baseline_stats(cluster: Any, namespace: str) -> Stats:
     """The healthy baseline: the app model's ``healthy_baseline`` if it has one, else current stats."""
-    app = getattr(cluster, "app", None)
-    fn = getattr(app, "healthy_baseline", None)
+    fn = getattr(getattr(cluster, "app", None), "healthy_baseline", None)
     if callable(fn):
-        return _normalize(fn(cluster, namespace))
+        return {name: _as_dict(st) for name, st in (fn(cluster, namespace) or {}).items()}
     return request_stats(cluster, namespace)
 
 
-def serving_problems(cluster: Any, namespace: str, baseline: dict[str, float] | None) -> list[str]:
-    """Empty when the app serves its workload with error rate and latency within the healthy baseline."""
+def serving_problems(cluster: Any, namespace: str, baseline: Stats | None) -> list[str]:
+    """Empty when every service serves its traffic with error rate and latency within the baseline."""
     stats = request_stats(cluster, namespace)
-    if not stats or stats.get("requests", 1.0) <= 0:
+    if not stats or not any(st.get("rps", 0.0) > 0 for st in stats.values()):
         return ["the application served no requests in the last window"]
-    if baseline is None:
-        return []
+    return compare_stats(stats, baseline or {})
+
+
+def compare_stats(stats: Stats, baseline: Stats) -> list[str]:
+    """Services whose traffic, error rate or latency in ``stats`` is off the ``baseline``."""
     out = []
-    err, base_err = stats.get("error_rate", 0.0), baseline.get("error_rate", 0.0)
-    if err > base_err + ERROR_RATE_SLACK:
-        out.append(f"error rate {err:.1%} is above the healthy {base_err:.1%}")
-    for key in ("p95_ms", "p50_ms"):
-        if key in stats and key in baseline:
-            limit = baseline[key] * LATENCY_FACTOR + LATENCY_SLACK_MS
-            if stats[key] > limit:
-                out.append(f"{key[:3]} latency {stats[key]:.0f} ms is above the healthy {baseline[key]:.0f} ms")
+    for name, base in sorted(baseline.items()):
+        now = stats.get(name) or {}
+        base_rps, rps = base.get("rps", 0.0), now.get("rps", 0.0)
+        if base_rps > 0 and rps < 0.5 * base_rps:
+            out.append(f"{name} serves {rps:.1f} req/s, healthy {base_rps:.1f}")
+            continue
+        err, base_err = now.get("error_rate", 0.0), base.get("error_rate", 0.0)
+        if err > base_err + ERROR_RATE_SLACK:
+            out.append(f"{name} error rate {err:.1%} is above the healthy {base_err:.1%}")
+        for key in ("p95_ms", "p50_ms"):
+            if key in now and key in base and now[key] > base[key] * LATENCY_FACTOR + LATENCY_SLACK_MS:
+                out.append(f"{name} {key[:3]} latency {now[key]:.0f} ms is above the healthy {base[key]:.0f} ms")
     return out
 
 

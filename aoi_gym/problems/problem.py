@@ -22,6 +22,8 @@ __all__ = ["Problem", "make_problem", "SETUP_MAX_S", "SUBMIT_SIGNATURES"]
 #: Longest simulated time :meth:`Problem.setup` waits for a freshly installed app to become healthy.
 SETUP_MAX_S = 300.0
 _SETUP_STEP_S = 10.0
+#: How long every pod must stay healthy before setup returns.
+SETUP_STABLE_S = 60.0
 
 SUBMIT_SIGNATURES = {
     "detection": "submit(has_anomaly: str)",
@@ -59,11 +61,15 @@ class Problem:
 
             create_kind_nodes(cluster)
         install_app(cluster, self.spec.app)
-        waited = 0.0
+        waited, healthy_since = 0.0, None
         while waited < SETUP_MAX_S:
             cluster.advance(_SETUP_STEP_S)
             waited += _SETUP_STEP_S
-            if not oracle.pod_problems(cluster, self.fault.namespace):
+            if oracle.pod_problems(cluster, self.fault.namespace):
+                healthy_since = None
+            elif healthy_since is None:
+                healthy_since = waited
+            elif waited - healthy_since >= SETUP_STABLE_S:  # start-up restarts (DB not ready yet) are over
                 break
 
     def inject(self, cluster: Any, rng: np.random.Generator) -> GroundTruth:

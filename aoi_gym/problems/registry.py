@@ -58,7 +58,6 @@ UNSUPPORTED_AIOPSLAB_IDS = {
 #: Fault families new in aoi-gym (no peer benchmark has them).
 NEW_FAMILIES: tuple[str, ...] = (
     "memory_limit_oom",
-    "cpu_limit_throttling",
     "liveness_probe_wrong_port",
     "readiness_probe_failure",
     "wrong_env_db_host",
@@ -66,12 +65,14 @@ NEW_FAMILIES: tuple[str, ...] = (
     "missing_secret",
     "image_tag_typo",
     "service_selector_mismatch",
-    "network_policy_deny",
-    "coredns_scaled_zero",
     "node_cordon_drain",
     "cache_down",
     "bad_rollout",
 )
+
+#: Families implemented in aoi_gym.faults whose symptoms the simulated application model does not produce
+#: yet (it ignores CPU limits, NetworkPolicies and cluster DNS); they get no problem ids until it does.
+EXPERIMENTAL_FAMILIES = ("cpu_limit_throttling", "network_policy_deny", "coredns_scaled_zero")
 
 #: aoi-gym's held-out families (the rest are train). See the module doc for the rules they satisfy.
 HELDOUT_FAMILIES = frozenset({
@@ -84,9 +85,8 @@ HELDOUT_FAMILIES = frozenset({
     "astronomy_shop_image_slow_load",
     # new families
     "missing_secret",
-    "network_policy_deny",
-    "coredns_scaled_zero",
     "node_cordon_drain",
+    "cache_down",
     "bad_rollout",
 })
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from aoi_gym.problems import list_problems, make_problem
-from aoi_gym.problems.oracle import request_stats
+from aoi_gym.problems.oracle import compare_stats, request_stats
 
 __all__ = ["installed", "evidence", "shell_run", "healthy_view"]
 
@@ -83,10 +83,5 @@ def evidence(cluster: Any, namespace: str, healthy: dict[str, Any]) -> list[str]
     warnings = _warning_count(cluster, namespace)
     if warnings > healthy["warnings"]:
         found.append(f"{warnings - healthy['warnings']} new warning events")
-    stats, base = request_stats(cluster, namespace), healthy["stats"]
-    if stats and base:
-        if stats["error_rate"] > base["error_rate"] + 0.03:
-            found.append(f"trace error rate {stats['error_rate']:.2f} vs {base['error_rate']:.2f}")
-        if stats["p95_ms"] > 1.5 * base["p95_ms"] + 5:
-            found.append(f"trace p95 {stats['p95_ms']:.0f} ms vs {base['p95_ms']:.0f} ms")
+    found += [f"requests: {p}" for p in compare_stats(request_stats(cluster, namespace), healthy["stats"])]
     return found
