@@ -121,7 +121,7 @@ def compile_posix(
         return re.compile(source, re.IGNORECASE if ignore_case else 0)
     except re.error as e:
         msg = str(e)
-        if "parenthesis" in msg:
+        if "parenthesis" in msg or "subpattern" in msg:
             raise RegexError("Unmatched ( or \\(") from None
         if "brace" in msg or "repeat" in msg:
             raise RegexError("Invalid preceding regular expression") from None
