@@ -71,10 +71,18 @@ class FlagFault(Fault):
 
     def _inject(self, cluster: Any, rng: np.random.Generator) -> None:
         self.saved["old"] = read_flags(cluster, self.namespace)["flags"][self.flag].get("defaultVariant", "off")
+        self.saved["text"] = cluster.get("ConfigMap", FLAGD_CONFIGMAP, self.namespace)["data"][FLAGD_KEY]
         self._set_variant(cluster, self.variant)
 
     def _recover(self, cluster: Any) -> None:
-        self._set_variant(cluster, self.saved.get("old", "off"))
+        def change(cm: dict) -> None:  # the original text, byte for byte
+            cm["data"][FLAGD_KEY] = self.saved["text"]
+
+        if "text" in self.saved:
+            ops.update(cluster, "ConfigMap", FLAGD_CONFIGMAP, self.namespace, change)
+            ops.rollout_restart(cluster, self.namespace, FLAGD_DEPLOYMENT)
+        else:
+            self._set_variant(cluster, self.saved.get("old", "off"))
 
     def condition_problems(self, cluster: Any) -> list[str]:
         try:

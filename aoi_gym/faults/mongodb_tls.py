@@ -38,7 +38,19 @@ def _helm_upgrade(cluster: Any, app_name: str, component: str, tls: dict[str, An
     new = rendered[0]
 
     def change(dep: dict) -> None:
-        dep["spec"]["template"] = new["spec"]["template"]
+        # Take what the chart renders differently (args, mounts, volumes) and keep what the API server
+        # defaulted on the live object, as a server-side apply of the rendered manifest would.
+        spec, new_spec = dep["spec"]["template"]["spec"], new["spec"]["template"]["spec"]
+        c, nc = ops.main_container(spec), ops.main_container(new_spec)
+        for key in ("args", "volumeMounts"):
+            if nc.get(key):
+                c[key] = nc[key]
+            else:
+                c.pop(key, None)
+        live = {v["name"]: v for v in spec.get("volumes") or []}
+        spec["volumes"] = [live.get(v["name"], v) for v in new_spec.get("volumes") or []]
+        if not spec["volumes"]:
+            spec.pop("volumes")
 
     ops.update(cluster, "Deployment", component, app.namespace, change)
     for s in cluster.list("Secret", app.namespace, label_selector=f"owner=helm,name={app.helm_release}"):
