@@ -168,6 +168,14 @@ class App:
             f"Supported Operations:\n{ops}"
         )
 
+    def _install_rank(self, obj: dict[str, Any]) -> int:
+        """Config and storage first, then Services, then stores, then the services that dial them."""
+        kind = obj["kind"]
+        if kind != "Deployment":
+            return {"ConfigMap": 0, "Secret": 0, "PersistentVolume": 1, "PersistentVolumeClaim": 2, "Service": 3}.get(kind, 6)
+        svc = self.services.get(obj["metadata"]["name"])
+        return 4 if svc is not None and svc.is_store or (svc is not None and svc.kind in ("flagd", "infra")) else 5
+
     def install(self, cluster: "SimCluster | Any", values: dict[str, Any] | None = None) -> None:
         """Create the namespace and every object; register the app with a simulated cluster's model.
 
@@ -179,7 +187,7 @@ class App:
         register = getattr(getattr(cluster, "app", None), "register_app", None)
         if register is not None:
             register(cluster, self)
-        for obj in self.manifests(values):
+        for obj in sorted(self.manifests(values), key=self._install_rank):
             if obj["kind"] == "PersistentVolume":
                 try:
                     cluster.get("PersistentVolume", obj["metadata"]["name"])

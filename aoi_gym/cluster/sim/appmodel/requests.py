@@ -251,7 +251,7 @@ def _edge(app: App, world: World | None, op: Operation, c: Call, ops: dict[tuple
     if issue:
         parts.append((1.0, issue[0], issue[1]))
     if target.err:
-        parts.append((target.err, "error", target.msg or target.kind))
+        parts.append((target.err, "error", ""))
     ok = 1.0
     best = (0.0, "", "")
     for p, k, msg in parts:

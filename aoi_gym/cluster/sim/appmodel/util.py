@@ -8,7 +8,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["stable_hash", "read_rng", "parse_memory_mib", "parse_cpu_cores", "cluster_ip", "pod_ip", "hex_id",
+from aoi_gym.cluster.sim.cluster import EPOCH as EPOCH_OFFSET
+
+__all__ = ["EPOCH_OFFSET", "stable_hash", "read_rng", "parse_memory_mib", "parse_cpu_cores", "cluster_ip", "pod_ip", "hex_id",
            "parse_duration_s", "main_container_status", "pod_ready", "pod_serving_phase", "label_of"]
 
 
