@@ -209,6 +209,7 @@ def register(subparsers) -> None:
     train.add_argument("--max-length", type=int, default=4096)
     train.add_argument("--warmup-steps", type=int, default=200)
     train.add_argument("--max-steps", type=int, default=-1)
-    train.add_argument("--gradient-checkpointing", action="store_true")
+    train.add_argument("--no-gradient-checkpointing", dest="gradient_checkpointing", action="store_false",
+                       help="turn off gradient checkpointing (on by default, as in the study)")
     train.add_argument("--cpu", action="store_true", help="train on CPU in float32")
     train.set_defaults(func=_guard(_cmd_train_seed))

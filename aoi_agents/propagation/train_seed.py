@@ -48,7 +48,7 @@ class SeedTrainingConfig:
     max_steps: int = -1
     seed: int = 42
     cpu: bool = False
-    gradient_checkpointing: bool = False
+    gradient_checkpointing: bool = True
     assistant_only_loss: bool = False
     logging_steps: int = 10
     extra_args: dict = field(default_factory=dict)
@@ -103,7 +103,7 @@ def train_seed(cfg: SeedTrainingConfig) -> Path:
         eval_strategy="epoch" if evaluation is not None else "no",
         report_to=[],
         seed=cfg.seed,
-        **({"gradient_checkpointing": True} if cfg.gradient_checkpointing else {}),
+        gradient_checkpointing=cfg.gradient_checkpointing,
         **cfg.extra_args,
     )
     peft_config = LoraConfig(
