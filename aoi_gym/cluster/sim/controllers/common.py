@@ -8,14 +8,16 @@ the memo lives in ``cluster.private`` so that snapshot/restore keep it consisten
 
 from __future__ import annotations
 
+import calendar
+import functools
 import hashlib
 import json
 import math
 import re
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from aoi_gym.cluster.patch import json_copy
-from aoi_gym.cluster.sim.cluster import SUFFIX_ALPHABET
+from aoi_gym.cluster.sim.cluster import EPOCH, SUFFIX_ALPHABET
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -23,6 +25,12 @@ if TYPE_CHECKING:
 __all__ = [
     "SimController",
     "store_version",
+    "ts_to_t",
+    "memo_fresh",
+    "memo_store",
+    "memo_prune",
+    "memoized",
+    "rv_signature",
     "remove_object",
     "put_new",
     "emit",
@@ -172,26 +180,82 @@ def index_by_owner(objs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, A
 
 
 # ---------------------------------------------------------------------------------------------- hashing
-def _fnv32a(data: bytes) -> int:
-    h = 0x811C9DC5
-    for b in data:
-        h ^= b
-        h = (h * 0x01000193) & 0xFFFFFFFF
-    return h
+_HASH_MEMO: dict[str, str] = {}
 
 
 def template_hash(template: dict[str, Any], collision_count: int = 0) -> str:
-    """pod-template-hash as the deployment controller computes it: FNV-32a of the template, printed
-    in decimal and mapped through Kubernetes' SafeEncodeString alphabet (9-10 characters)."""
-    tmpl = json_copy(template)
-    labels = (tmpl.get("metadata") or {}).get("labels")
-    if labels:
-        labels.pop("pod-template-hash", None)
-    data = json.dumps(tmpl, sort_keys=True, separators=(",", ":")).encode()
+    """pod-template-hash the way the deployment controller forms it: a 32-bit hash of the template,
+    printed in decimal and mapped through Kubernetes' SafeEncodeString alphabet (9-10 characters)."""
+    meta = template.get("metadata") or {}
+    if "pod-template-hash" in (meta.get("labels") or {}):
+        template = json_copy(template)
+        template["metadata"]["labels"].pop("pod-template-hash", None)
+    data = json.dumps(template, sort_keys=True, separators=(",", ":"))
     if collision_count:
-        data += str(collision_count).encode()
-    digits = str(_fnv32a(data))
-    return "".join(SUFFIX_ALPHABET[ord(c) % len(SUFFIX_ALPHABET)] for c in digits)
+        data += str(collision_count)
+    out = _HASH_MEMO.get(data)
+    if out is None:
+        n = int.from_bytes(hashlib.blake2b(data.encode(), digest_size=4).digest(), "big")
+        out = "".join(SUFFIX_ALPHABET[ord(c) % len(SUFFIX_ALPHABET)] for c in str(n))
+        if len(_HASH_MEMO) > 4096:
+            _HASH_MEMO.clear()
+        _HASH_MEMO[data] = out  # a pure function's memo: no simulation state
+    return out
+
+
+@functools.lru_cache(maxsize=8192)
+def _epoch_of(ts: str) -> float:
+    return float(calendar.timegm((int(ts[0:4]), int(ts[5:7]), int(ts[8:10]), int(ts[11:13]), int(ts[14:16]), int(ts[17:19]), 0, 0, 0)))
+
+
+def ts_to_t(cluster: "SimCluster", ts: str | None) -> float:
+    """``cluster.parse_timestamp`` without strptime (controllers parse timestamps on hot paths)."""
+    if not ts:
+        return cluster.t
+    try:
+        return _epoch_of(ts) - EPOCH
+    except (ValueError, IndexError):
+        return cluster.parse_timestamp(ts)
+
+
+def memo_fresh(cluster: "SimCluster", book: str, key: str, signature: str) -> tuple[bool, float | None]:
+    """(True, its deadline) when ``key`` was last synced with this ``signature`` and its deadline
+    has not come; the memo lives in ``cluster.private[book]``."""
+    m = cluster.private.get(book, {}).get(key)
+    if m is not None and m[0] == signature and (m[1] is None or m[1] > cluster.t):
+        return True, m[1]
+    return False, None
+
+
+def memo_store(cluster: "SimCluster", book: str, key: str, signature: str, due: float | None) -> None:
+    cluster.private.setdefault(book, {})[key] = [signature, due]
+
+
+def memo_prune(cluster: "SimCluster", book: str, live: set[str]) -> None:
+    memo = cluster.private.get(book)
+    if memo and len(memo) > len(live):
+        for k in [k for k in memo if k not in live]:
+            del memo[k]
+
+
+def memoized(cluster: "SimCluster", book: str, key: str, signature: str, fn: Callable[[], float | None]) -> float | None:
+    """Run ``fn`` (one object's sync, returning its deadline) unless the object and everything it
+    depends on (``signature``) are unchanged since a sync that wrote nothing. Returns the deadline."""
+    fresh, due = memo_fresh(cluster, book, key, signature)
+    if fresh:
+        return due
+    before = store_version(cluster)
+    due = fn()
+    if store_version(cluster) == before and (due is None or due > cluster.t):
+        memo_store(cluster, book, key, signature, due)
+    else:
+        cluster.private.get(book, {}).pop(key, None)
+    return due
+
+
+def rv_signature(objs: Iterable[dict[str, Any]]) -> str:
+    """Signature of a group of objects: changes whenever any of them changes, appears or goes."""
+    return ",".join(o["metadata"].get("resourceVersion", "") for o in objs)
 
 
 def stable_hash(*parts: Any, n: int = 64) -> str:
@@ -289,7 +353,7 @@ def pod_ready_since(cluster: "SimCluster", pod: dict[str, Any]) -> float | None:
     c = _condition(pod, "Ready")
     if c is None or c.get("status") != "True":
         return None
-    return cluster.parse_timestamp(c.get("lastTransitionTime"))
+    return ts_to_t(cluster, c.get("lastTransitionTime"))
 
 
 def pod_is_terminating(pod: dict[str, Any]) -> bool:

@@ -15,6 +15,9 @@ from aoi_gym.cluster.sim.controllers.common import (
     SimController,
     emit,
     index_by_owner,
+    memo_prune,
+    memoized,
+    rv_signature,
     pod_is_ready,
     pod_is_terminating,
     template_hash,
@@ -62,12 +65,19 @@ class DaemonSetController(SimController):
         nodes = sorted(cluster.iter_objects("Node"), key=lambda n: n["metadata"]["name"])
         by_owner = index_by_owner(cluster.iter_objects("Pod"))
         due: float | None = None
+        live: set[str] = set()
+        node_sig = rv_signature(nodes)
         for ds in sets:
             if "deletionTimestamp" in ds["metadata"]:
                 continue
-            d = self._sync_one(cluster, ds, nodes, by_owner.get(ds["metadata"]["uid"], []))
+            uid = ds["metadata"]["uid"]
+            live.add(uid)
+            owned = by_owner.get(uid, [])
+            sig = ds["metadata"].get("resourceVersion", "") + "|" + node_sig + "|" + rv_signature(owned)
+            d = memoized(cluster, "memo:ds", uid, sig, lambda ds=ds, owned=owned: self._sync_one(cluster, ds, nodes, owned))
             if d is not None and (due is None or d < due):
                 due = d
+        memo_prune(cluster, "memo:ds", live)
         return due
 
     def _template(self, ds: dict[str, Any], node: str, h: str) -> dict[str, Any]:

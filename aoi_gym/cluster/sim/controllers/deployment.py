@@ -12,9 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.sim.controllers.common import (
+    ts_to_t,
     SimController,
     emit,
     index_by_owner,
+    memo_prune,
+    memoized,
+    rv_signature,
     owner_ref,
     put_new,
     remove_object,
@@ -81,15 +85,26 @@ class DeploymentController(SimController):
         rs_by_owner = index_by_owner(cluster.iter_objects("ReplicaSet"))
         pods_by_owner: dict[str, list[dict[str, Any]]] | None = None
         due: float | None = None
+        live: set[str] = set()
         for d in cluster.iter_objects("Deployment"):
             if "deletionTimestamp" in d["metadata"]:
                 continue
-            d = _default_deployment(cluster, d)
-            if d.get("spec", {}).get("strategy", {}).get("type") == "Recreate" and pods_by_owner is None:
+            uid = d["metadata"]["uid"]
+            live.add(uid)
+            rss = rs_by_owner.get(uid, [])
+            recreate = (d.get("spec") or {}).get("strategy", {}).get("type") == "Recreate"
+            if recreate and pods_by_owner is None:
                 pods_by_owner = index_by_owner(cluster.iter_objects("Pod"))
-            x = self._sync_one(cluster, d, rs_by_owner.get(d["metadata"]["uid"], []), pods_by_owner or {})
+
+            def one(d: dict[str, Any] = d, rss: list = rss) -> float | None:
+                d = _default_deployment(cluster, d)
+                return self._sync_one(cluster, d, rss, pods_by_owner or {})
+
+            sig = d["metadata"].get("resourceVersion", "") + "|" + rv_signature(rss)
+            x = memoized(cluster, "memo:deploy", uid, sig, one)
             if x is not None and (due is None or x < due):
                 due = x
+        memo_prune(cluster, "memo:deploy", live)
         return due
 
     # ------------------------------------------------------------------------------------------
@@ -294,7 +309,7 @@ class DeploymentController(SimController):
         elif progressing or old_prog is None:
             prog = ("True", "ReplicaSetUpdated", f'ReplicaSet "{rs_name}" is progressing.')
         elif old_prog.get("reason") in ("ReplicaSetUpdated", "NewReplicaSetCreated") and deadline_s is not None:
-            started = cluster.parse_timestamp(old_prog.get("lastUpdateTime"))
+            started = ts_to_t(cluster, old_prog.get("lastUpdateTime"))
             if cluster.t >= started + float(deadline_s):
                 prog = ("False", "ProgressDeadlineExceeded", f'ReplicaSet "{rs_name}" has timed out progressing.')
             else:
@@ -310,7 +325,7 @@ class DeploymentController(SimController):
             extra = {"lastUpdateTime": old_prog["lastUpdateTime"]} if same else upd
             set_condition(conds, "Progressing", prog[0], now, prog[1], prog[2], old_conds, extra=extra)
             if prog[1] in ("ReplicaSetUpdated", "NewReplicaSetCreated") and deadline_s is not None:
-                due = cluster.parse_timestamp(extra["lastUpdateTime"]) + float(deadline_s)
+                due = ts_to_t(cluster, extra["lastUpdateTime"]) + float(deadline_s)
         conds.sort(key=lambda c: 0 if c["type"] == "Available" else 1)
         status["conditions"] = conds
         ann = meta.get("annotations") or {}

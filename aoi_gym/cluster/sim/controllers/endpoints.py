@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any
 from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.sim.controllers.common import (
     SimController,
+    memo_prune,
+    memoized,
+    rv_signature,
     namespace_terminating,
     pod_is_ready,
     pod_is_terminal,
@@ -141,7 +144,10 @@ class EndpointsController(SimController):
             first = next(iter(selector.items()))
             candidates = index.get((ns, first[0], str(first[1])), [])
             pods = [p for p in candidates if all((p["metadata"].get("labels") or {}).get(k) == v for k, v in selector.items())]
-            self._write(cluster, svc, pods)
+            ep = cluster.peek("Endpoints", name, ns)
+            sig = "|".join((meta.get("resourceVersion", ""), ep["metadata"].get("resourceVersion", "") if ep else "-", rv_signature(pods)))
+            memoized(cluster, "memo:ep", meta["uid"], sig, lambda svc=svc, pods=pods: self._write(cluster, svc, pods))
+        memo_prune(cluster, "memo:ep", {s["metadata"]["uid"] for s in cluster.iter_objects("Service")})
         for ep in cluster.iter_objects("Endpoints"):
             m = ep["metadata"]
             key = (m["namespace"], m["name"])
@@ -149,7 +155,7 @@ class EndpointsController(SimController):
                 remove_object(cluster, "Endpoints", m["name"], m["namespace"])
         return None
 
-    def _write(self, cluster: "SimCluster", svc: dict[str, Any], pods: list[dict[str, Any]]) -> None:
+    def _write(self, cluster: "SimCluster", svc: dict[str, Any], pods: list[dict[str, Any]]) -> float | None:
         meta, spec = svc["metadata"], svc.get("spec") or {}
         publish = bool(spec.get("publishNotReadyAddresses"))
         groups: dict[tuple, dict[str, list]] = {}
@@ -199,9 +205,9 @@ class EndpointsController(SimController):
             if subsets:
                 obj["subsets"] = subsets
             put_new(cluster, obj)
-            return
+            return None
         if cur.get("subsets", []) == subsets and (cur["metadata"].get("labels") or {}) == labels:
-            return
+            return None
         new = json_copy(cur)
         if labels:
             new["metadata"]["labels"] = labels
@@ -212,3 +218,4 @@ class EndpointsController(SimController):
         else:
             new.pop("subsets", None)
         cluster.update_status(new)
+        return None

@@ -44,6 +44,12 @@ class GarbageCollector(SimController):
     name = "garbage-collector"
 
     def sync(self, cluster: "SimCluster") -> float | None:
+        # Owners vanish and dangling dependents appear only when the number of objects changes (every
+        # API call reconciles at once, so a removal is never hidden behind a creation).
+        count = cluster.store.count()
+        if cluster.private.get("gc:count") == count:
+            return None
+        cluster.private["gc:count"] = count
         kinds = [k for k in cluster.store.kinds() if k != "Event"]
         uids: set[str] = set()
         dependents: list[dict[str, Any]] = []

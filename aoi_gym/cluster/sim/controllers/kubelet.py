@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.sim.controllers import containers as ctr
-from aoi_gym.cluster.sim.controllers.common import SimController, emit, remove_object, set_condition
+from aoi_gym.cluster.sim.controllers.common import SimController, emit, remove_object, set_condition, ts_to_t
 from aoi_gym.cluster.sim.controllers.podtemplate import qos_class
 
 if TYPE_CHECKING:
@@ -277,11 +277,12 @@ class Kubelet(SimController):
         t = cluster.t
         due: float | None = None
         seen: set[str] = set()
+        nodes = {n["metadata"]["name"]: n for n in cluster.iter_objects("Node")}
         for pod in cluster.iter_objects("Pod"):
             meta, spec = pod["metadata"], pod["spec"]
             uid = meta.get("uid")
             node_name = spec.get("nodeName")
-            node = cluster.peek("Node", node_name) if node_name else None
+            node = nodes.get(node_name) if node_name else None
             if "deletionTimestamp" in meta:
                 d = self._terminating(cluster, pod, node, recs.get(uid))
                 if d is not None:
@@ -312,7 +313,7 @@ class Kubelet(SimController):
     def _terminating(self, cluster: "SimCluster", pod: dict[str, Any], node: dict[str, Any] | None, prec: dict[str, Any] | None) -> float | None:
         """Handle a pod with deletionTimestamp; returns when it will be removed (None: removed now)."""
         meta = pod["metadata"]
-        gone_at = cluster.parse_timestamp(meta.get("deletionTimestamp"))
+        gone_at = ts_to_t(cluster, meta.get("deletionTimestamp"))
         phase = (pod.get("status") or {}).get("phase")
         if node is None or prec is None or phase in ("Succeeded", "Failed") or cluster.t >= gone_at:
             remove_object(cluster, "Pod", meta["name"], meta["namespace"])

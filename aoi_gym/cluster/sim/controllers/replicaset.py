@@ -12,9 +12,13 @@ from typing import TYPE_CHECKING, Any
 from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.selectors import match_labels
 from aoi_gym.cluster.sim.controllers.common import (
+    ts_to_t,
     SimController,
     emit,
     index_by_owner,
+    memo_prune,
+    memoized,
+    rv_signature,
     pod_is_ready,
     pod_is_terminal,
     pod_is_terminating,
@@ -57,7 +61,7 @@ def _deletion_rank(cluster: "SimCluster", pod: dict[str, Any]) -> tuple:
     ready = pod_is_ready(pod)
     since = pod_ready_since(cluster, pod) if ready else 0.0
     restarts = sum(c.get("restartCount", 0) for c in st.get("containerStatuses") or ())
-    created = cluster.parse_timestamp(pod["metadata"].get("creationTimestamp"))
+    created = ts_to_t(cluster, pod["metadata"].get("creationTimestamp"))
     return (
         1 if pod["spec"].get("nodeName") else 0,
         _PHASE_RANK.get(st.get("phase", "Pending"), 0),
@@ -77,12 +81,18 @@ class ReplicaSetController(SimController):
     def sync(self, cluster: "SimCluster") -> float | None:
         by_owner = index_by_owner(cluster.iter_objects("Pod"))
         due: float | None = None
+        live: set[str] = set()
         for rs in cluster.iter_objects("ReplicaSet"):
             if "deletionTimestamp" in rs["metadata"]:
                 continue
-            d = self._sync_one(cluster, rs, by_owner.get(rs["metadata"]["uid"], []))
+            uid = rs["metadata"]["uid"]
+            live.add(uid)
+            owned = by_owner.get(uid, [])
+            sig = rs["metadata"].get("resourceVersion", "") + "|" + rv_signature(owned)
+            d = memoized(cluster, "memo:rs", uid, sig, lambda rs=rs, owned=owned: self._sync_one(cluster, rs, owned))
             if d is not None and (due is None or d < due):
                 due = d
+        memo_prune(cluster, "memo:rs", live)
         return due
 
     def _sync_one(self, cluster: "SimCluster", rs: dict[str, Any], owned: list[dict[str, Any]]) -> float | None:

@@ -97,24 +97,25 @@ class Scheduler(SimController):
     name = "default-scheduler"
 
     def sync(self, cluster: "SimCluster") -> float | None:
-        pending = []
+        pending = [
+            p for p in cluster.iter_objects("Pod")
+            if not p["spec"].get("nodeName") and "deletionTimestamp" not in p["metadata"]
+            and p["spec"].get("schedulerName", "default-scheduler") == "default-scheduler"
+        ]
+        if not pending:
+            cluster.private.pop("sched", None)
+            return None
         used: dict[str, list[float]] = {}
         bound = 0
         for p in cluster.iter_objects("Pod"):
-            spec = p.get("spec") or {}
-            node = spec.get("nodeName")
-            if node:
-                if (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
-                    cpu, mem = pod_requests(spec)
-                    u = used.setdefault(node, [0.0, 0.0, 0])
-                    u[0] += cpu
-                    u[1] += mem
-                    u[2] += 1
-                    bound += 1
-            elif "deletionTimestamp" not in p["metadata"] and spec.get("schedulerName", "default-scheduler") == "default-scheduler":
-                pending.append(p)
-        if not pending:
-            return None
+            node = p["spec"].get("nodeName")
+            if node and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
+                cpu, mem = pod_requests(p["spec"])
+                u = used.setdefault(node, [0.0, 0.0, 0])
+                u[0] += cpu
+                u[1] += mem
+                u[2] += 1
+                bound += 1
         nodes = sorted(cluster.iter_objects("Node"), key=lambda n: n["metadata"]["name"])
         world = "|".join(f"{n['metadata']['name']}:{n['metadata'].get('resourceVersion')}" for n in nodes)
         world += f"|bound={bound}|" + "|".join(

@@ -16,6 +16,9 @@ from aoi_gym.cluster.sim.controllers.common import (
     SimController,
     emit,
     index_by_owner,
+    memo_prune,
+    memoized,
+    rv_signature,
     pod_is_ready,
     pod_is_terminating,
     put_new,
@@ -49,12 +52,18 @@ class StatefulSetController(SimController):
             return None
         by_owner = index_by_owner(cluster.iter_objects("Pod"))
         due: float | None = None
+        live: set[str] = set()
         for sts in sets:
             if "deletionTimestamp" in sts["metadata"]:
                 continue
-            d = self._sync_one(cluster, sts, by_owner.get(sts["metadata"]["uid"], []))
+            uid = sts["metadata"]["uid"]
+            live.add(uid)
+            owned = by_owner.get(uid, [])
+            sig = sts["metadata"].get("resourceVersion", "") + "|" + rv_signature(owned)
+            d = memoized(cluster, "memo:sts", uid, sig, lambda sts=sts, owned=owned: self._sync_one(cluster, sts, owned))
             if d is not None and (due is None or d < due):
                 due = d
+        memo_prune(cluster, "memo:sts", live)
         return due
 
     def _claims(self, cluster: "SimCluster", sts: dict[str, Any], pod_name: str, i: int) -> list[dict[str, Any]]:
