@@ -4,7 +4,7 @@ static hostPath PersistentVolumes stay ``Released`` with a stale claimRef.
 The new PVCs find no Available volume of their storage class and stay Pending, so the MongoDB pods stay
 Pending and every service that needs its database fails. The fix an SRE would apply: clear the stale
 ``claimRef`` of each Released volume (the data on the host path is intact) so the new claims bind.
-Recovery (the harness's) is AIOpsLab's: delete the namespace and the volumes, then install again.
+Recovery (the harness's) deletes the namespace, frees the volumes (keeping their data) and installs again.
 """
 
 from __future__ import annotations
@@ -66,9 +66,9 @@ class RedeployWithoutPV(Fault):
 
         pvs = [pv["metadata"]["name"] for pv in _app_pvs(cluster, self.namespace)]
         _delete_namespace(cluster, self.namespace)
-        for name in pvs:
+        for name in pvs:  # free the volumes (their data stays) so the fresh claims bind to them again
             try:
-                cluster.delete("PersistentVolume", name)
+                ops.update(cluster, "PersistentVolume", name, None, lambda pv: pv["spec"].pop("claimRef", None))
             except NotFound:
                 pass
         install_app(cluster, self.app)
