@@ -149,8 +149,14 @@ def decide(model: "AppModel", cluster: Any, app: App | None, pod: dict[str, Any]
     if err:
         return StartDecision(ContainerPlan(image_ok=False, image_error=err), "image", err)
     proc = identify(app, pod, container)
-    if proc.kind in ("pause", "foreign"):
+    if proc.kind == "foreign":
         return StartDecision(ContainerPlan(start_delay_s=start_delay), proc.kind)
+    if proc.kind == "pause":  # runs, listens on nothing: every probe fails
+        ip = pod_ip(pod)
+        r = _probe(proc, container, container.get("readinessProbe"), ip)
+        lv = _probe(proc, container, container.get("livenessProbe"), ip)
+        return StartDecision(ContainerPlan(start_delay_s=start_delay, ready=r is None, live=lv is None,
+                                           probe_message=r or lv or ""), "pause")
     assert app is not None and proc.service is not None
     if proc.kind == "missing":
         msg = f'exec: "{proc.binary}": executable file not found in $PATH'
