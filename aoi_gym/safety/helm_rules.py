@@ -1,7 +1,8 @@
 """Classify one helm invocation: list/status/get/history/show/search/template/lint/version are reads,
 install/upgrade/uninstall/rollback/test are writes on a release (``helmreleases`` in its namespace),
 repo/pull/package/plugin/registry changes are local writes. ``--dry-run`` makes a release write a
-read; ``--post-renderer`` (runs a program) and unknown flags on writes are denied.
+read (install/upgrade only: rollback and uninstall are
+treated as writes even with it); ``--post-renderer`` (runs a program) and unknown flags on writes are denied.
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ def classify_helm(argv: list, ctx: Ctx) -> list[Finding]:
         if unknown:
             return [deny("helm", f"helm flags not understood on a write: {', '.join(unknown)}")]
         dry = flags.get("--dry-run")
-        if dry and not loose and dry[-1] in (None, "client", "server", "true"):
+        # only install/upgrade: the simulated helm ignores --dry-run on rollback and uninstall
+        if sub in ("install", "upgrade") and dry and not loose and dry[-1] in (None, "client", "server", "true"):
             return [Finding(Verdict.READ, "helm", f"helm {sub} --dry-run changes nothing")]
         rel = positionals[1] if len(positionals) > 1 and not isinstance(positionals[1], Opaque) else UNKNOWN
         if flags.get("-g") or flags.get("--generate-name"):

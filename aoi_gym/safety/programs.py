@@ -31,7 +31,7 @@ _DATE_WRITE = ("-s", "--set")
 _SED_SCRIPT_FLAGS = ("-e", "--expression", "-f", "--file")
 
 
-_SETS_VARIABLES = frozenset({"export", "declare", "typeset", "local", "readonly", "read", "printf"})
+_SETS_VARIABLES = frozenset({"export", "declare", "typeset", "local", "readonly", "read", "printf", "unset"})
 
 
 def _sets_dangerous_variable(argv: list) -> str | None:

@@ -10,6 +10,7 @@ the local shell and shell scripts run inside a container by ``kubectl exec ... s
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -43,6 +44,9 @@ DANGEROUS_ENV = frozenset(
         "PAGER", "HELM_PLUGINS", "KUBECTL_PLUGINS_PATH", "GLOBIGNORE", "PYTHONPATH", "PYTHONSTARTUP",
     }
 )
+
+
+_ASSIGN_OP = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):?=")
 
 
 @dataclass(frozen=True)
@@ -136,12 +140,44 @@ def _redirect_findings(redirects: tuple[Redirect, ...], ctx: Ctx, program: str) 
     return out, stdin
 
 
+def _hidden_scripts(word: Word, depth: int = 0) -> list[Script]:
+    """Every command substitution the shell may run while expanding ``word``: those the parser
+    lists, and those inside ``${VAR:-$(...)}`` operators and ``$(( $(...) ))`` arithmetic, whose
+    text the interpreter lexes and expands only at run time. Raises ValueError if that text does
+    not lex (the interpreter would fail too, but we refuse rather than guess)."""
+    from aoi_gym.shell import parse as _parse_mod
+    from aoi_gym.shell.lexer import Lexer
+
+    # the parser class lexes $(...) bodies; the bare Lexer cannot (and then we deny)
+    lexer_cls = getattr(_parse_mod, "_Parser", Lexer)
+    scripts = list(word.substitutions)
+    for p in word.parts:
+        if p.kind == "param":
+            m = _ASSIGN_OP.match(p.text)
+            if m and m.group(1) in DANGEROUS_ENV:
+                raise ValueError(f"${{{p.text[:40]}}} may assign {m.group(1)}")
+        if p.kind in ("param", "arith") and ("$" in p.text or "`" in p.text):
+            if depth > MAX_DEPTH:
+                raise ValueError("expansions nested too deeply")
+            try:
+                inner = lexer_cls(p.text).lex_heredoc_body()
+            except Exception as e:
+                raise ValueError(f"cannot read the expansion {p.text[:60]!r}: {str(e)[:80]}") from None
+            scripts.extend(_hidden_scripts(inner, depth + 1))
+    return scripts
+
+
 def _word_subs(words, ctx: Ctx, classify: ArgvClassifier) -> list[Finding]:
     out: list[Finding] = []
     for w in words:
         if w is None:
             continue
-        for sub in w.substitutions:
+        try:
+            scripts = _hidden_scripts(w)
+        except ValueError as e:
+            out.append(deny("shell", str(e)))
+            continue
+        for sub in scripts:
             out.extend(walk_script(sub, ctx, classify))
     return out
 

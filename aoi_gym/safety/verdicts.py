@@ -62,7 +62,7 @@ class Opaque(str):
     many: bool
 
     def __new__(cls, many: bool) -> "Opaque":
-        self = super().__new__(cls, "\x00<expansion>" if not many else "\x00<expansions>")
+        self = super().__new__(cls, "${...}" if not many else "$...")
         self.many = many
         return self
 

@@ -100,7 +100,7 @@ class SafetyWrapper(gym.Wrapper, gym.utils.RecordConstructorArgs):
         self._pending_changes = []
         info = dict(info)
         info["safety"] = {"policy": self.policy.name, "phase": self.phase.value, "role": self.role}
-        self._audit(command=None, event="reset", policy=self.policy.name, problem_id=info.get("problem_id"))
+        self._audit(command=None, event="reset", problem_id=info.get("problem_id"))
         return obs, info
 
     def classify(self, action: Any) -> Classification:
