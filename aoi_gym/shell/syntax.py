@@ -283,6 +283,9 @@ def _src_command(c: Command, bodies: list[str]) -> str:
     if isinstance(c, SimpleCommand):
         pieces = [f"{n}={w.raw}" for n, w in c.assignments] + [w.raw for w in c.words]
         text = " ".join(pieces)
+        if pieces and (len(pieces[-1]) - len(pieces[-1].rstrip("\\"))) % 2 and c.redirects:
+            # a word ending in a lone backslash ended the input: keep it last
+            return _src_redirects(c.redirects, bodies).lstrip() + " " + text
     elif isinstance(c, Subshell):
         text = f"{{ {_src_block(c.body)} }}" if c.brace else f"( {_src_script(c.body)} )"
     elif isinstance(c, ForLoop):

@@ -118,6 +118,7 @@ class Interpreter:
         for k, v in assigns.items():
             self.vars[k] = _input_value(v)
         self.fields: list = [""]
+        self.assigned = set()
         self.out: list[str] = []
         self.err: list[str] = []
         self.steps = 0
@@ -126,7 +127,9 @@ class Interpreter:
 
     # ------------------------------------------------------------------ records and fields
     def set_record(self, line: str) -> None:
-        self.fields = [_input_value(line)] + [_input_value(f) for f in self.split_fields(line)]
+        # fields stay plain text until read (most are never compared), then become strnums
+        self.fields = [line, *self.split_fields(line)]
+        self.assigned: set[int] = set()
         self.vars["NF"] = float(len(self.fields) - 1)
 
     def split_fields(self, text: str, fs: str | None = None) -> list[str]:
@@ -140,7 +143,10 @@ class Interpreter:
     def get_field(self, i: int):
         if i < 0:
             raise AwkError(f"trying to access out of range field {i}")
-        return self.fields[i] if i < len(self.fields) else UNINIT
+        if i >= len(self.fields):
+            return UNINIT
+        value = self.fields[i]
+        return value if i in self.assigned else _input_value(value)
 
     def set_field(self, i: int, value) -> None:
         if i == 0:
@@ -149,12 +155,14 @@ class Interpreter:
         while len(self.fields) <= i:
             self.fields.append(UNINIT)
         self.fields[i] = value
+        self.assigned.add(i)
         self.vars["NF"] = float(len(self.fields) - 1)
         self.rebuild()
 
     def rebuild(self) -> None:
         ofs = to_str(self.vars["OFS"])
         self.fields[0] = ofs.join(to_str(f) for f in self.fields[1:])
+        self.assigned.add(0)
 
     def regex(self, source: str) -> re.Pattern:
         pat = self.regex_cache.get(source)

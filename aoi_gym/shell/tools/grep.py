@@ -84,7 +84,11 @@ def _search(name: str | None, lines: list[str], regexes: list, opts, before: int
             max_count: int | None, out: list[str]) -> bool:
     invert, count_only, numbers, only = opts.has("v"), opts.has("c"), opts.has("n"), opts.has("o")
     list_files, list_missing = opts.has("l"), opts.has("L")
-    hits = [i for i, line in enumerate(lines) if any(r.search(line) for r in regexes) != invert]
+    if len(regexes) == 1:
+        search = regexes[0].search
+        hits = [i for i, line in enumerate(lines) if (search(line) is None) == invert]
+    else:
+        hits = [i for i, line in enumerate(lines) if any(r.search(line) for r in regexes) != invert]
     if max_count is not None:
         hits = hits[:max_count]
     if list_files or list_missing:

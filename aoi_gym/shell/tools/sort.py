@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 
 from aoi_gym.shell.context import ProgramResult, ShellContext
@@ -82,32 +81,25 @@ def sort(argv: list[str], stdin: str, ctx: ShellContext) -> ProgramResult:
 
     specs = [(start, end, flags or global_flags) for start, end, flags in keys] or [(0, None, global_flags)]
 
-    def compare(a: str, b: str) -> int:
-        for start, end, flags in specs:
-            if start == 0:
-                ka, kb = a, b
-            else:
-                fa, fb = _fields(a, sep), _fields(b, sep)
-                stop = end if end is not None else None
-                joiner = sep or ""
-                ka = joiner.join(fa[start - 1 : stop])
-                kb = joiner.join(fb[start - 1 : stop])
-            va, vb = key_value(ka, flags), key_value(kb, flags)
-            c = (va > vb) - (va < vb)
-            if c:
-                return -c if "r" in flags else c
-        if opts.has("s") or opts.has("u"):
-            return 0
-        ea, eb = a.encode("utf-8", "surrogateescape"), b.encode("utf-8", "surrogateescape")
-        c = (ea > eb) - (ea < eb)
-        return -c if opts.has("r") else c
+    def key_text(line: str, start: int, end: int | None) -> str:
+        if start == 0:
+            return line
+        return (sep or "").join(_fields(line, sep)[start - 1 : end])
 
-    ordered = sorted(lines, key=functools.cmp_to_key(compare))
+    # stable passes, least significant first: last-resort whole-line order, then keys right to left
+    ordered = lines
+    if not (opts.has("s") or opts.has("u")):
+        ordered = sorted(ordered, key=lambda ln: ln.encode("utf-8", "surrogateescape"), reverse=opts.has("r"))
+    for start, end, flags in reversed(specs):
+        ordered = sorted(ordered, key=lambda ln, a=start, b=end, f=flags: key_value(key_text(ln, a, b), f), reverse="r" in flags)
     if opts.has("u"):
         unique: list[str] = []
+        last_key = None
         for line in ordered:
-            if not unique or compare(unique[-1], line) != 0:
+            k = [key_value(key_text(line, a, b), f) for a, b, f in specs]
+            if not unique or k != last_key:
                 unique.append(line)
+                last_key = k
         ordered = unique
     return ProgramResult(stdout=join_lines(ordered), stderr="".join(errors), code=2 if errors else 0)
 

@@ -1,0 +1,51 @@
+"""Benchmark of the simulated shell: median time of parse() and of a 4-stage pipeline over 200 lines.
+
+Run: ``python benchmarks/bench_shell.py`` (prints microseconds; the goal is well under 1 ms).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from aoi_gym.shell.context import ProgramResult
+from aoi_gym.shell.interpreter import Shell
+from aoi_gym.shell.parse import parse
+from aoi_gym.shell.programs import PROGRAMS
+
+LINE = "kubectl get pods -n test-hotel-reservation | grep -v Running | awk '{print $1, $4}' | sort -k2 -n | head -5"
+TEXT = "NAME READY STATUS RESTARTS AGE\n" + "".join(
+    f"svc-{i:03d}-7f9c6d5b4-abcde   1/1   {'Running' if i % 7 else 'CrashLoopBackOff'}   {i % 11}   {i}m\n" for i in range(199)
+)
+
+
+def _kubectl(argv, stdin, ctx):
+    return ProgramResult(stdout=TEXT)
+
+
+def median_us(fn, repeat: int = 2000) -> float:
+    for _ in range(50):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t)
+    return statistics.median(samples) * 1e6
+
+
+def main() -> dict[str, float]:
+    shell = Shell(None, programs={**PROGRAMS, "kubectl": _kubectl})
+    assert shell.run(LINE).exit_code == 0
+    results = {
+        "parse_us": median_us(lambda: parse(LINE)),
+        "pipeline_4_stages_200_lines_us": median_us(lambda: shell.run(LINE)),
+        "grep_wc_us": median_us(lambda: shell.run("kubectl get pods | grep geo | wc -l")),
+    }
+    for k, v in results.items():
+        print(f"{k:34s} {v:9.1f}")
+    return results
+
+
+if __name__ == "__main__":
+    main()
