@@ -14,7 +14,7 @@ import operator
 import re
 from typing import Callable, Protocol
 
-from aoi_gym.shell.lexer import Lexer, ParseError
+from aoi_gym.shell.lexer import ParseError
 from aoi_gym.shell.syntax import Part, Script, Word
 
 __all__ = ["ExpansionError", "Expander", "ExpansionHost", "arith_eval"]
@@ -112,7 +112,9 @@ class Expander:
         if "$" not in source and "`" not in source:
             return source
         try:
-            word = Lexer(source).lex_heredoc_body()
+            from aoi_gym.shell.parse import parse_text_word
+
+            word = parse_text_word(source)
         except ParseError as e:
             raise ExpansionError(str(e)) from None
         return self.string(word)

@@ -300,6 +300,7 @@ class Lexer:
             if end < 0:
                 raise self.eof_matching(")")
             parts.append(Part("arith", src[p + 3 : end], quoted))
+            subs.extend(self._inner_substitutions(src[p + 3 : end]))
             self.pos = end + 2
         elif nxt == "(":
             self.pos = p + 2
@@ -314,6 +315,7 @@ class Lexer:
             if not expr:
                 raise self.error("${}: bad substitution")
             parts.append(Part("param", expr, quoted))
+            subs.extend(self._inner_substitutions(expr))
             self.pos = end + 1
         elif nxt and nxt in _NAME_START:
             j = p + 2
@@ -334,6 +336,13 @@ class Lexer:
             return
         value.append(src[p : self.pos])
         state["exp"] = True
+
+    def _inner_substitutions(self, text: str) -> tuple:
+        """Command substitutions inside ``${X:-$(cmd)}`` or ``$(( $(cmd) + 1 ))``, so that
+        iter_commands sees every command that may run."""
+        if "$(" not in text and "`" not in text:
+            return ()
+        return self._nested(text).lex_heredoc_body().substitutions
 
     def _lex_ansi_c(self, parts: list, value: list) -> None:
         src, n = self.src, self.n

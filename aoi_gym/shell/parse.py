@@ -42,6 +42,7 @@ from aoi_gym.shell.syntax import (
 __all__ = [
     "ParseError",
     "parse",
+    "parse_text_word",
     "iter_commands",
     "iter_words",
     "to_source",
@@ -300,3 +301,14 @@ def parse(line: str) -> Script:
         raise ParseError("bash: -c: line 1: command line nested too deeply") from None
     except Exception as e:  # a parser bug must not crash the caller; fail closed
         raise ParseError(f"bash: -c: line 1: cannot parse command line ({type(e).__name__}: {e})") from None
+
+
+def parse_text_word(text: str) -> Word:
+    """Text with ``$VAR``/``$(...)`` as a here-document body (no quote removal): a Word to expand.
+    Raises :class:`ParseError`."""
+    try:
+        return _Parser(text).lex_heredoc_body()
+    except ParseError:
+        raise
+    except RecursionError:
+        raise ParseError("bash: -c: line 1: command line nested too deeply") from None

@@ -84,6 +84,7 @@ def test_quoting_and_expansion(sh):
     assert run(sh, "echo ${NOPE:-dflt} ${#HOME} $((2*(3+4)))").output == "dflt 5 14\n"
     assert run(sh, "A=hello-world; echo ${A%-*} ${A#*-} ${A/o/0}").output == "hello world hell0-world\n"
     assert run(sh, "echo $KUBECONFIG").output == "/root/.kube/config\n"
+    assert run(sh, "echo ${X:-$(echo dflt)} $(( $(echo 2) + 1 ))").output == "dflt 3\n"
 
 
 def test_command_substitution(sh):

@@ -233,3 +233,8 @@ def test_quoted_words_round_trip(commands):
 def test_parse_rejects_non_string():
     with pytest.raises(ParseError):
         parse(None)  # type: ignore[arg-type]
+
+
+def test_substitutions_inside_parameter_and_arithmetic_are_visible():
+    assert [c.argv for c in iter_commands(parse('echo ${X:-$(kubectl delete ns a)} $(( $(wc -l < f) + 1 ))'))] == [
+        ["kubectl", "delete", "ns", "a"], ["wc", "-l"], ["echo", "${X:-$(kubectl delete ns a)}", "$(( $(wc -l < f) + 1 ))"]]
