@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PAUSE_IMAGE",
     "normalize_image",
+    "image_present",
     "new_record",
     "advance_record",
     "container_status",
@@ -169,11 +170,30 @@ def _ev(cluster, pod, rec, name, reason, message, type="Normal", times=1) -> Non
     emit(cluster, pod, reason, message, type=type, component="kubelet", host=_node_of(pod), field_path=_field_path(rec, name), times=times)
 
 
+def _policy(c_spec: dict[str, Any]) -> str:
+    image = c_spec.get("image", "")
+    return c_spec.get("imagePullPolicy") or ("Always" if image.endswith(":latest") or ":" not in image.rsplit("/", 1)[-1] else "IfNotPresent")
+
+
+def image_present(cluster: "SimCluster", pod: dict[str, Any], image: str) -> bool:
+    """Whether the pod's node already has ``image``: pulled there before, or preloaded (the node's
+    ``status.images``, as kind preloads its system images)."""
+    node = _node_of(pod)
+    if image in cluster.private.get("images", {}).get(node, ()):
+        return True
+    obj = cluster.peek("Node", node)
+    full = normalize_image(image)
+    for entry in ((obj or {}).get("status") or {}).get("images") or ():
+        if full in (entry.get("names") or ()):
+            return True
+    return False
+
+
 def _pull_events(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_spec: dict[str, Any], restart: bool) -> None:
     name, image = c_spec["name"], c_spec.get("image", "")
     images = cluster.private.setdefault("images", {}).setdefault(_node_of(pod), [])
-    policy = c_spec.get("imagePullPolicy") or ("Always" if image.endswith(":latest") or ":" not in image.rsplit("/", 1)[-1] else "IfNotPresent")
-    if policy != "Always" and (restart or image in images):
+    policy = _policy(c_spec)
+    if policy != "Always" and (restart or image_present(cluster, pod, image)):
         _ev(cluster, pod, rec, name, "Pulled", f'Container image "{image}" already present on machine')
         return
     secs = 0.4 + int(stable_hash("pull", image, n=6), 16) % 4000 / 1000.0
@@ -189,7 +209,7 @@ def _start(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_sp
     """Start the instance described by rec['plan'] at ``at`` (or fail its image pull)."""
     plan = rec["plan"]
     name, image = c_spec["name"], c_spec.get("image", "")
-    if not plan[_IMAGE_OK]:
+    if not plan[_IMAGE_OK] and (_policy(c_spec) == "Always" or not image_present(cluster, pod, image)):
         err = plan[_IMAGE_ERR] or (
             f'rpc error: code = NotFound desc = failed to pull and unpack image "{normalize_image(image)}": failed to '
             f'resolve reference "{normalize_image(image)}": {normalize_image(image)}: not found'

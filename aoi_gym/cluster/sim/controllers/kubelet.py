@@ -283,6 +283,11 @@ class Kubelet(SimController):
             uid = meta.get("uid")
             node_name = spec.get("nodeName")
             node = nodes.get(node_name) if node_name else None
+            if not (pod.get("status") or {}).get("phase"):
+                # what the API server fills in on creation of a bare pod
+                pod = {**pod, "metadata": dict(meta), "status": {**(pod.get("status") or {}), "phase": "Pending", "qosClass": qos_class(spec)}}
+                cluster.update_status(pod)
+                meta = pod["metadata"]
             if "deletionTimestamp" in meta:
                 d = self._terminating(cluster, pod, node, recs.get(uid))
                 if d is not None:
@@ -315,7 +320,9 @@ class Kubelet(SimController):
         meta = pod["metadata"]
         gone_at = ts_to_t(cluster, meta.get("deletionTimestamp"))
         phase = (pod.get("status") or {}).get("phase")
-        if node is None or prec is None or phase in ("Succeeded", "Failed") or cluster.t >= gone_at:
+        running = prec is not None and any(r["st"] == "run" for r in prec["c"].values())
+        if node is None or not running or phase in ("Succeeded", "Failed") or cluster.t >= gone_at:
+            # nothing left to stop (never started, crash-looping, finished) or the grace period is over
             remove_object(cluster, "Pod", meta["name"], meta["namespace"])
             return None
         if not prec["killing"]:

@@ -19,7 +19,7 @@ from aoi_gym.cluster.sim.controllers.common import SimController, put_new, stabl
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
 
-__all__ = ["create_kind_nodes", "kind_node", "NodeController", "CONTROL_PLANE_TAINT", "UNSCHEDULABLE_TAINT_KEY"]
+__all__ = ["create_kind_nodes", "kind_node", "KIND_PRELOADED_IMAGES", "NodeController", "CONTROL_PLANE_TAINT", "UNSCHEDULABLE_TAINT_KEY"]
 
 KUBE_VERSION = "v1.31.0"
 RUNTIME_VERSION = "containerd://1.7.18"
@@ -27,6 +27,21 @@ CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane"
 CONTROL_PLANE_TAINT = {"key": CONTROL_PLANE_LABEL, "effect": "NoSchedule"}
 UNSCHEDULABLE_TAINT_KEY = "node.kubernetes.io/unschedulable"
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease", "local-path-storage")
+
+
+#: images kind's node image ships preloaded (containerd has them, so IfNotPresent never pulls them)
+KIND_PRELOADED_IMAGES = (
+    ("registry.k8s.io/etcd:3.5.15-0", 56909194),
+    ("registry.k8s.io/kube-apiserver:v1.31.0", 95233506),
+    ("registry.k8s.io/kube-controller-manager:v1.31.0", 89437512),
+    ("registry.k8s.io/kube-scheduler:v1.31.0", 68420936),
+    ("registry.k8s.io/kube-proxy:v1.31.0", 92728217),
+    ("registry.k8s.io/coredns/coredns:v1.11.1", 18182961),
+    ("registry.k8s.io/pause:3.10", 320368),
+    ("docker.io/kindest/kindnetd:v20240813-c6f155d6", 36793393),
+    ("docker.io/kindest/local-path-provisioner:v20240813-c6f155d6", 19422294),
+    ("docker.io/kindest/local-path-helper:v20230510-486859a6", 3052318),
+)
 
 
 def kind_node(name: str, index: int, control_plane: bool = False, cpu: str = "8", memory: str = "16Gi") -> dict[str, Any]:
@@ -95,6 +110,10 @@ def kind_node(name: str, index: int, control_plane: bool = False, cpu: str = "8"
                 cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
             ],
             "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+            "images": [
+                {"names": [f"{ref.rsplit(':', 1)[0]}@sha256:{stable_hash('image', ref)}", ref], "sizeBytes": size}
+                for ref, size in KIND_PRELOADED_IMAGES
+            ],
             "nodeInfo": {
                 "architecture": "amd64",
                 "bootID": stable_hash("boot", name, n=8) + "-" + stable_hash("boot2", name, n=4) + "-4" + stable_hash("b3", name, n=3) + "-8" + stable_hash("b4", name, n=3) + "-" + stable_hash("b5", name, n=12),
