@@ -176,12 +176,16 @@ class Policy:
             if phase is Phase.OBSERVATION:
                 hint = " Request the action phase first with request_phase(\"action\")." if self.agent_phase_requests else ""
                 return Decision(False, "phase:observation", f"The observation phase allows reads only, and this command writes ({c.reason}).{hint}", role, phase)
-            if not any(r.allows(t) for r in self.roles[role]):
+            allowed = any(r.allows(t) for r in self.roles[role])
+            writer = any(set(r.verbs) - set(READ_VERBS) for r in self.roles[role])
+            if not allowed and not writer:  # a read-only role: say so rather than cite the deny list
                 return Decision(False, f"role:{role}", f"Role {role!r} may not {t.verb} {_what(t)} ({_where(t)}){_allowed_hint(self.roles[role])}.", role, phase)
             for d in self.deny:
                 if d.name not in self.allow_denied and d.hits(t, self.home_namespaces):
                     maybe = "could" if UNKNOWN in (t.resource, t.namespace) else "would"
                     return Decision(False, f"deny:{d.name}", f"This command {maybe} {t.verb} {_what(t)} ({_where(t)}), which the deny list blocks in every phase: {d.reason}.", role, phase)
+            if not allowed:
+                return Decision(False, f"role:{role}", f"Role {role!r} may not {t.verb} {_what(t)} ({_where(t)}){_allowed_hint(self.roles[role])}.", role, phase)
         return Decision(True, "allow", "allowed", role, phase)
 
 

@@ -113,3 +113,14 @@ def test_read_only_sequences_never_change_the_cluster(world: World) -> None:
             assert world.base.cluster.digest() == world.digests[i], f"read_only let {a!r} change the cluster (sequence {actions!r})"
 
     prop()
+
+
+def test_regressions_replayed_on_the_simulator(world: World) -> None:
+    from safety_corpus import load
+
+    for line, _ in load("regressions.txt"):
+        for i in range(len(PROBLEMS)):
+            world.load(i)
+            env = world.wrapped(read_only())
+            env.step(f"exec_shell({line!r})")
+            assert world.base.cluster.digest() == world.digests[i], line
