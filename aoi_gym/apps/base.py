@@ -187,16 +187,27 @@ class App:
         register = getattr(getattr(cluster, "app", None), "register_app", None)
         if register is not None:
             register(cluster, self)
-        for obj in sorted(self.manifests(values), key=self._install_rank):
-            if obj["kind"] == "PersistentVolume":
-                try:
-                    cluster.get("PersistentVolume", obj["metadata"]["name"])
-                    continue  # static PVs are cluster-scoped and outlive the namespace
-                except Exception:
-                    pass
-            cluster.create(obj)
-        if self.helm_release:
-            cluster.create(release_secret(self, values or {}, revision=1))
+        # Like `kubectl apply -f dir/`: every object exists before the controllers act. On SimCluster this
+        # defers reconciling to one pass at the end (a create otherwise reconciles the whole cluster).
+        deferred = hasattr(cluster, "_reconciling") and not cluster._reconciling
+        if deferred:
+            cluster._reconciling = True
+        try:
+            for obj in sorted(self.manifests(values), key=self._install_rank):
+                if obj["kind"] == "PersistentVolume":
+                    try:
+                        cluster.get("PersistentVolume", obj["metadata"]["name"])
+                        continue  # static PVs are cluster-scoped and outlive the namespace
+                    except Exception:
+                        pass
+                cluster.create(obj)
+            if self.helm_release:
+                cluster.create(release_secret(self, values or {}, revision=1))
+        finally:
+            if deferred:
+                cluster._reconciling = False
+        if deferred:
+            cluster.reconcile()
 
 
 _STORE_OP_MS = {"mongodb": 0.9, "memcached": 0.15, "redis": 0.2, "kafka": 0.5, "flagd": 0.3}
