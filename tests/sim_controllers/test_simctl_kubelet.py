@@ -249,3 +249,38 @@ def test_deleting_deployment_garbage_collects():
     assert all("deletionTimestamp" in p["metadata"] for p in pods_of(c, "web"))
     c.advance(31)
     assert pods_of(c, "web") == []
+
+
+def test_kind_preloaded_images_are_not_pulled_even_if_registry_fails():
+    c, app = make_cluster()
+    # a registry that serves nothing: kind's preloaded system images still start (IfNotPresent)
+    app.plans["registry.k8s.io/pause:3.10"] = ContainerPlan(image_ok=False, image_error="registry down")
+    c.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"},
+              "spec": {"containers": [{"name": "pause", "image": "registry.k8s.io/pause:3.10"}]}})
+    c.advance(5)
+    p = c.get("Pod", "p")
+    assert p["status"]["phase"] == "Running" and p["status"]["qosClass"] == "BestEffort"
+    assert events(c, "p", "Pulled")[0]["message"] == 'Container image "registry.k8s.io/pause:3.10" already present on machine'
+    assert events(c, "p", "Pulling") == []
+
+
+def test_deleting_crash_looping_pod_is_immediate():
+    c, app = make_cluster()
+    app.plans["example/app:crash"] = ContainerPlan(exit_after_s=1.0)
+    c.create(deployment("web", image="example/app:crash"))
+    c.advance(30)
+    name = _pod(c)["metadata"]["name"]
+    assert cstate(_pod(c))["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    c.delete("Pod", name, "default")
+    assert all(p["metadata"]["name"] != name for p in pods_of(c, "web"))
+    assert len(pods_of(c, "web")) == 1
+
+
+def test_bare_pod_bound_to_missing_node_stays_pending():
+    c, _ = make_cluster()
+    c.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"},
+              "spec": {"nodeName": "extra-node", "containers": [{"name": "c", "image": "example/app:1.0",
+                                                                 "resources": {"limits": {"cpu": "1", "memory": "1Gi"}}}]}})
+    c.advance(30)
+    st = c.get("Pod", "p")["status"]
+    assert st == {"phase": "Pending", "qosClass": "Guaranteed"}

@@ -3,6 +3,23 @@
 :func:`default_controllers` returns what a kind cluster runs; :func:`create_kind_nodes` (in
 :mod:`.nodes`) populates a fresh :class:`~aoi_gym.cluster.sim.cluster.SimCluster` with kind's nodes
 and kube-system basics.
+
+What pods look like (the API's own fields, so ``kubectl get pods`` derives STATUS as kubectl does):
+
+* ``status.phase`` Pending / Running / Succeeded / Failed (kubelet's getPhase rules); ``status.conditions``
+  in the order PodReadyToStartContainers, Initialized, Ready, ContainersReady, PodScheduled (an
+  unschedulable pod has only PodScheduled=False, reason Unschedulable); ``hostIP(s)``, ``podIP(s)``,
+  ``qosClass``, ``startTime``; ``initContainerStatuses`` when the pod has init containers.
+* ``containerStatuses`` (sorted by name), each ``{containerID?, image, imageID, lastState, name, ready,
+  restartCount, started, state}`` with ``state`` one of
+  ``{"waiting": {"reason": R, "message"?: M}}`` (R: ContainerCreating, ErrImagePull, ImagePullBackOff,
+  CrashLoopBackOff, CreateContainerConfigError), ``{"running": {"startedAt"}}`` or
+  ``{"terminated": {"containerID", "exitCode", "finishedAt", "reason", "startedAt"}}`` (reason Error,
+  OOMKilled, Completed or what the plan says). ``lastState`` is ``{}`` or ``{"terminated": {...}}``.
+  Before the first start ``image`` is the spec's and ``imageID`` is ``""``; afterwards both are
+  containerd's fully qualified names.
+* A pod being deleted keeps its status and has ``metadata.deletionTimestamp`` (kubectl: Terminating)
+  until that time, then leaves the store; pods with nothing running leave at once.
 """
 
 from __future__ import annotations
