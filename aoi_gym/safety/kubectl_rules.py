@@ -203,7 +203,7 @@ def classify_kubectl(argv: list, ctx: Ctx) -> list[Finding]:
         return [deny("kubectl", p.error)]
     ns = _namespace(p, glob, ctx)
     explicit_ns = ns != UNKNOWN and (p.has("-n", "--namespace", "-A", "--all-namespaces") or glob.has("-n", "--namespace"))
-    creds = sorted(f for f in CREDENTIAL_FLAGS if p.has(f) or glob.has(f))
+    creds = sorted((p.flags.keys() | glob.flags.keys()) & CREDENTIAL_FLAGS)
 
     if verb in READ_VERBS:
         return _classify_read_verb(verb, p, ns, ctx)

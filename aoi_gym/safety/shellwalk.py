@@ -140,16 +140,21 @@ def _redirect_findings(redirects: tuple[Redirect, ...], ctx: Ctx, program: str) 
     return out, stdin
 
 
+def _lexer_cls():
+    """The parser class, which lexes ``$(...)`` bodies (the bare Lexer cannot, and then we deny)."""
+    from aoi_gym.shell import parse as _parse_mod
+    from aoi_gym.shell.lexer import Lexer
+
+    return getattr(_parse_mod, "_Parser", Lexer)
+
+
 def _hidden_scripts(word: Word, depth: int = 0) -> list[Script]:
     """Every command substitution the shell may run while expanding ``word``: those the parser
     lists, and those inside ``${VAR:-$(...)}`` operators and ``$(( $(...) ))`` arithmetic, whose
     text the interpreter lexes and expands only at run time. Raises ValueError if that text does
     not lex (the interpreter would fail too, but we refuse rather than guess)."""
-    from aoi_gym.shell import parse as _parse_mod
-    from aoi_gym.shell.lexer import Lexer
-
-    # the parser class lexes $(...) bodies; the bare Lexer cannot (and then we deny)
-    lexer_cls = getattr(_parse_mod, "_Parser", Lexer)
+    if not word.has_expansion:
+        return []
     scripts = list(word.substitutions)
     for p in word.parts:
         if p.kind == "param":
@@ -160,7 +165,7 @@ def _hidden_scripts(word: Word, depth: int = 0) -> list[Script]:
             if depth > MAX_DEPTH:
                 raise ValueError("expansions nested too deeply")
             try:
-                inner = lexer_cls(p.text).lex_heredoc_body()
+                inner = _lexer_cls()(p.text).lex_heredoc_body()
             except Exception as e:
                 raise ValueError(f"cannot read the expansion {p.text[:60]!r}: {str(e)[:80]}") from None
             scripts.extend(_hidden_scripts(inner, depth + 1))

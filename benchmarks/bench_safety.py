@@ -1,0 +1,87 @@
+"""Benchmark of the safety layer: classifier throughput and the overhead SafetyWrapper adds to a step.
+
+Usage::
+
+    python benchmarks/bench_safety.py [--seconds 3] [--steps 200] [--json out.json]
+
+Throughput is measured on the hand-written corpora of tests/safety (bypass + legitimate command
+lines), uncached (every call parses and classifies) and cached (the classifier memoizes per line).
+Wrapper overhead: the same read action stepped through AOI-Incident-v0 with and without
+SafetyWrapper(read_only()), mean wall time per step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "safety"))
+sys.path.insert(0, os.path.join(HERE, ".."))
+
+
+def classifier_throughput(seconds: float) -> dict:
+    from safety_corpus import load
+
+    from aoi_gym.safety import classifier
+
+    lines = [line for name in ("corpus_bypass.txt", "corpus_legit.txt") for line, _ in load(name)]
+    out = {"corpus_lines": len(lines), "mean_chars": round(statistics.mean(len(x) for x in lines), 1)}
+    for mode in ("uncached", "cached"):
+        n, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            for line in lines:
+                if mode == "uncached":
+                    classifier._classify_cached.cache_clear()
+                classifier.classify_command(line)
+            n += len(lines)
+        out[f"{mode}_commands_per_s"] = round(n / (time.perf_counter() - t0))
+    return out
+
+
+def wrapper_overhead(steps: int) -> dict:
+    from aoi_gym.envs.incident import IncidentEnv
+    from aoi_gym.safety import SafetyWrapper, read_only
+
+    pid = "revoke_auth_mongodb-mitigation-1"
+    results = {}
+    for label in ("bare", "wrapped"):
+        base = IncidentEnv(problem_ids=[pid], max_steps=steps + 5)
+        env = SafetyWrapper(base, read_only()) if label == "wrapped" else base
+        env.reset(seed=0)
+        ns = base.namespace
+        action = f'exec_shell("kubectl get pods -n {ns} | grep -v Running | wc -l")'
+        env.step(action)  # warm caches
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            env.step(action)
+        results[label] = (time.perf_counter() - t0) / steps
+    return {
+        "steps": steps,
+        "bare_ms_per_step": round(results["bare"] * 1000, 3),
+        "wrapped_ms_per_step": round(results["wrapped"] * 1000, 3),
+        "overhead_ms_per_step": round((results["wrapped"] - results["bare"]) * 1000, 3),
+        "overhead_pct": round(100 * (results["wrapped"] / results["bare"] - 1), 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=3.0, help="time per throughput measurement")
+    ap.add_argument("--steps", type=int, default=200, help="steps per wrapper-overhead measurement")
+    ap.add_argument("--json", help="also write the results to this JSON file")
+    args = ap.parse_args(argv)
+    res = {"classifier": classifier_throughput(args.seconds), "wrapper": wrapper_overhead(args.steps)}
+    print(json.dumps(res, indent=2))
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(res, fh, indent=2)
+    return res
+
+
+if __name__ == "__main__":
+    main()
