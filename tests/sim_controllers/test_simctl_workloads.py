@@ -277,3 +277,44 @@ def test_kind_system_daemonsets_run_on_every_node():
     dns = c.get("Deployment", "coredns", "kube-system")["status"]
     assert dns["availableReplicas"] == 2
     assert c.get("Service", "kube-dns", "kube-system")["spec"]["clusterIP"] == "10.96.0.10"
+
+
+def test_recreate_strategy_stops_old_pods_first():
+    c, _ = make_cluster()
+    d = deployment("web", replicas=2)
+    d["spec"]["strategy"] = {"type": "Recreate"}
+    c.create(d)
+    c.advance(10)
+    c.patch("Deployment", "web", "default", {"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "example/app:2.0"}]}}}})
+    c.advance(1)
+    live = [p for p in pods_of(c, "web") if "deletionTimestamp" not in p["metadata"]]
+    assert live == []  # old pods terminating, new ones wait for them
+    c.advance(60)
+    pods = pods_of(c, "web")
+    assert len(pods) == 2 and all(p["spec"]["containers"][0]["image"] == "example/app:2.0" for p in pods)
+
+
+def test_statefulset_rolling_update_from_highest_ordinal():
+    c, _ = make_cluster()
+    sts = {
+        "apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db", "namespace": "default"},
+        "spec": {"replicas": 2, "serviceName": "db", "selector": {"matchLabels": {"app": "db"}},
+                 "template": {"metadata": {"labels": {"app": "db"}}, "spec": {"containers": [{"name": "db", "image": "mongo:4.4.6"}]}}},
+    }
+    c.create(sts)
+    c.advance(30)
+    c.patch("StatefulSet", "db", "default", {"spec": {"template": {"spec": {"containers": [{"name": "db", "image": "mongo:5.0"}]}}}})
+    c.advance(1)
+    assert "deletionTimestamp" in c.get("Pod", "db-1")["metadata"] and "deletionTimestamp" not in c.get("Pod", "db-0")["metadata"]
+    c.advance(120)
+    assert [p["spec"]["containers"][0]["image"] for p in pods_of(c, "db")] == ["mongo:5.0", "mongo:5.0"]
+    st = c.get("StatefulSet", "db")["status"]
+    assert st["currentRevision"] == st["updateRevision"] and st["updatedReplicas"] == 2
+
+
+def test_daemonset_pods_stay_on_cordoned_nodes():
+    c, _ = make_cluster()
+    c.patch("Node", "kind-worker", None, {"spec": {"unschedulable": True}})
+    c.advance(5)
+    nodes = sorted(p["spec"]["nodeName"] for p in c.list("Pod", "kube-system", label_selector="k8s-app=kube-proxy"))
+    assert nodes == ["kind-control-plane", "kind-worker", "kind-worker2"]

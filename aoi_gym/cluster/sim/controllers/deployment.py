@@ -20,6 +20,7 @@ from aoi_gym.cluster.sim.controllers.common import (
     memoized,
     rv_signature,
     owner_ref,
+    pod_is_terminal,
     put_new,
     remove_object,
     scaled_value,
@@ -27,7 +28,6 @@ from aoi_gym.cluster.sim.controllers.common import (
     template_hash,
 )
 from aoi_gym.cluster.sim.controllers.podtemplate import defaulted_template
-from aoi_gym.cluster.sim.controllers.replicaset import active_pods
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -101,6 +101,8 @@ class DeploymentController(SimController):
                 return self._sync_one(cluster, d, rss, pods_by_owner or {})
 
             sig = d["metadata"].get("resourceVersion", "") + "|" + rv_signature(rss)
+            if recreate:  # Recreate waits for the old pods to be gone, which no RS status shows
+                sig += "|" + ",".join(rv_signature((pods_by_owner or {}).get(r["metadata"]["uid"], [])) for r in rss)
             x = memoized(cluster, "memo:deploy", uid, sig, one)
             if x is not None and (due is None or x < due):
                 due = x
@@ -247,7 +249,7 @@ class DeploymentController(SimController):
         for r in old_rss:
             if _replicas(r):
                 self._scale(cluster, d, r, 0, 0)
-        still = any(active_pods(pods_by_owner.get(r["metadata"]["uid"], [])) for r in old_rss)
+        still = any(not pod_is_terminal(p) for r in old_rss for p in pods_by_owner.get(r["metadata"]["uid"], []))
         if not still and _replicas(new_rs) != want:
             self._scale(cluster, d, new_rs, want, 0)
 
