@@ -32,14 +32,26 @@ def classifier_throughput(seconds: float) -> dict:
     lines = [line for name in ("corpus_bypass.txt", "corpus_legit.txt") for line, _ in load(name)]
     out = {"corpus_lines": len(lines), "mean_chars": round(statistics.mean(len(x) for x in lines), 1)}
     for mode in ("uncached", "cached"):
-        n, t0 = 0, time.perf_counter()
-        while time.perf_counter() - t0 < seconds:
-            for line in lines:
-                if mode == "uncached":
-                    classifier._classify_cached.cache_clear()
-                classifier.classify_command(line)
-            n += len(lines)
-        out[f"{mode}_commands_per_s"] = round(n / (time.perf_counter() - t0))
+        best = 0.0
+        for _rep in range(3):  # best of 3: the least disturbed by other processes
+            n, t0 = 0, time.perf_counter()
+            while time.perf_counter() - t0 < seconds / 3:
+                for line in lines:
+                    if mode == "uncached":
+                        classifier._classify_cached.cache_clear()
+                    classifier.classify_command(line)
+                n += len(lines)
+            best = max(best, n / (time.perf_counter() - t0))
+        out[f"{mode}_commands_per_s"] = round(best)
+    from aoi_gym.shell.parse import parse
+
+    t0 = time.perf_counter()
+    for line in lines:
+        try:
+            parse(line)
+        except Exception:
+            pass
+    out["parse_only_lines_per_s"] = round(len(lines) / (time.perf_counter() - t0))
     return out
 
 
@@ -48,20 +60,23 @@ def wrapper_overhead(steps: int) -> dict:
     from aoi_gym.safety import SafetyWrapper, read_only
 
     pid = "revoke_auth_mongodb-mitigation-1"
-    results = {}
+    envs = {}
     for label in ("bare", "wrapped"):
-        base = IncidentEnv(problem_ids=[pid], max_steps=steps + 5)
-        env = SafetyWrapper(base, read_only()) if label == "wrapped" else base
-        env.reset(seed=0)
-        ns = base.namespace
-        action = f'exec_shell("kubectl get pods -n {ns} | grep -v Running | wc -l")'
-        env.step(action)  # warm caches
-        t0 = time.perf_counter()
-        for _ in range(steps):
-            env.step(action)
-        results[label] = (time.perf_counter() - t0) / steps
+        base = IncidentEnv(problem_ids=[pid], max_steps=10**9)
+        envs[label] = (SafetyWrapper(base, read_only()) if label == "wrapped" else base, base)
+    samples: dict[str, list[float]] = {"bare": [], "wrapped": []}
+    for _round in range(5):  # alternate rounds so that machine noise hits both sides alike
+        for label, (env, base) in envs.items():
+            env.reset(seed=0)
+            action = f'exec_shell("kubectl get pods -n {base.namespace} | grep -v Running | wc -l")'
+            env.step(action)  # warm caches
+            t0 = time.perf_counter()
+            for _ in range(steps):
+                env.step(action)
+            samples[label].append((time.perf_counter() - t0) / steps)
+    results = {k: statistics.median(v) for k, v in samples.items()}
     return {
-        "steps": steps,
+        "steps": steps, "rounds": 5,
         "bare_ms_per_step": round(results["bare"] * 1000, 3),
         "wrapped_ms_per_step": round(results["wrapped"] * 1000, 3),
         "overhead_ms_per_step": round((results["wrapped"] - results["bare"]) * 1000, 3),
