@@ -166,9 +166,7 @@ class Compressor:
         if not old:
             return messages
         summary = self._summarize(old)
-        folded = messages[:head] + [{"role": "user", "content": "Summary of earlier turns:\n" + summary}] + messages[cut:]
-        if folded[head + 1].get("role") == "user":  # keep roles alternating
-            folded.insert(head + 1, {"role": "assistant", "content": "Noted."})
+        folded = _merge_same_role(messages[:head] + [{"role": "user", "content": "Summary of earlier turns:\n" + summary}] + messages[cut:])
         self.events.append({"role": "compressor", "phase": "reasoning", "for": role, "kind": "history",
                             "messages_folded": len(old), "chars_in": total,
                             "chars_out": sum(len(str(m.get("content", ""))) for m in folded),
@@ -192,6 +190,17 @@ class Compressor:
         except LLMError:
             text = ""
         return text or _head_tail(digest, self.context_chars // 3)
+
+
+def _merge_same_role(messages: list[Message]) -> list[Message]:
+    """Join neighbouring messages of the same role (chat templates want roles to alternate)."""
+    out: list[Message] = []
+    for m in messages:
+        if out and out[-1].get("role") == m.get("role"):
+            out[-1] = {**out[-1], "content": f"{out[-1].get('content', '')}\n\n{m.get('content', '')}"}
+        else:
+            out.append(dict(m))
+    return out
 
 
 def _first_lines(text: str, n: int, limit: int) -> str:
