@@ -9,6 +9,7 @@ from aoi_gym.cluster.base import ExecResult
 from aoi_gym.cluster.sim import SimCluster
 from aoi_gym.cluster.sim.controllers import create_kind_nodes
 from aoi_gym.cluster.sim.runtime import ContainerPlan
+from aoi_gym.cluster.sim.store import ObjectStore
 
 
 class FakeApp:
@@ -55,9 +56,11 @@ class FakeApp:
         return ""
 
 
-def make_cluster(seed: int = 0, workers: int = 2) -> tuple[SimCluster, FakeApp]:
+def make_cluster(seed: int = 0, workers: int = 2, kind_versions: bool = False) -> tuple[SimCluster, FakeApp]:
     app = FakeApp()
     c = SimCluster(seed=seed, app_model=app)
+    if kind_versions:
+        c.store = KindVersionStore()
     create_kind_nodes(c, workers=workers)
     c.advance(5)
     return c, app
@@ -103,3 +106,33 @@ def events(c: SimCluster, name: str | None = None, reason: str | None = None, ns
             continue
         out.append(e)
     return out
+
+
+class KindVersionStore(ObjectStore):
+    """ObjectStore with per-kind change counters (``kind_version``), which the controllers use, when a
+    store offers them, to skip passes whose watched kinds did not change."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._kv: dict[str, int] = {}
+
+    def put(self, obj):
+        out = super().put(obj)
+        self._kv[obj["kind"]] = self._kv.get(obj["kind"], 0) + 1
+        return out
+
+    def remove(self, kind, name, namespace=None):
+        out = super().remove(kind, name, namespace)
+        if out is not None:
+            self._kv[kind] = self._kv.get(kind, 0) + 1
+        return out
+
+    def kind_version(self, kind: str) -> int:
+        return self._kv.get(kind, 0)
+
+    def snapshot(self):
+        return (super().snapshot(), dict(self._kv))
+
+    def restore(self, snap):
+        super().restore(snap[0])
+        self._kv = dict(snap[1])

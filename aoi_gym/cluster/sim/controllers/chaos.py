@@ -82,6 +82,7 @@ class PodChaosController(SimController):
     """Runs PodChaos experiments and recovers them when their duration ends or they are deleted."""
 
     name = "podchaos-controller"
+    watches = ("PodChaos", "Pod", "Namespace")
 
     def sync(self, cluster: "SimCluster") -> float | None:
         book: dict[str, Any] = cluster.private.setdefault("podchaos", {})

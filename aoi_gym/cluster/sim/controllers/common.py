@@ -62,14 +62,23 @@ class SimController:
 
     name = "controller"
     time_driven = False
+    #: kinds whose changes can give this controller work (None: any change). Used only when the
+    #: store offers ``kind_version(kind)``; otherwise every store change triggers a pass.
+    watches: tuple[str, ...] | None = None
 
     def _memo_key(self) -> str:
         return "ctl:" + self.name
 
+    def _watch_version(self, cluster: "SimCluster") -> str:
+        kind_version = getattr(cluster.store, "kind_version", None)
+        if kind_version is None or self.watches is None:
+            return store_version(cluster)
+        return ",".join(str(kind_version(k)) for k in self.watches)
+
     def reconcile(self, cluster: "SimCluster") -> None:
         key = self._memo_key()
         memo = cluster.private.get(key)
-        rv = store_version(cluster)
+        rv = self._watch_version(cluster)
         if memo is not None and memo[0] == rv:
             if memo[1] == cluster.t:
                 return
@@ -81,7 +90,7 @@ class SimController:
         # When this pass wrote something, remember the rv from before it, so that the next round runs
         # the pass again and sees its own writes (the loop in SimCluster.reconcile stops once no
         # controller writes anything).
-        after = store_version(cluster)
+        after = self._watch_version(cluster)
         cluster.private[key] = [rv if after != rv else after, cluster.t, due]
 
     def next_deadline(self, cluster: "SimCluster") -> float | None:

@@ -57,6 +57,7 @@ class DaemonSetController(SimController):
     """Keeps one pod of each DaemonSet on every eligible node; writes DaemonSet status."""
 
     name = "daemonset-controller"
+    watches = ("DaemonSet", "Pod", "Node", "Namespace")
 
     def sync(self, cluster: "SimCluster") -> float | None:
         sets = list(cluster.iter_objects("DaemonSet"))

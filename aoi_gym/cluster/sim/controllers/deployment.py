@@ -80,6 +80,7 @@ class DeploymentController(SimController):
     """Reconciles Deployments into ReplicaSets and writes Deployment status."""
 
     name = "deployment-controller"
+    watches = ("Deployment", "ReplicaSet", "Pod", "Namespace")
 
     def sync(self, cluster: "SimCluster") -> float | None:
         rs_by_owner = index_by_owner(cluster.iter_objects("ReplicaSet"))

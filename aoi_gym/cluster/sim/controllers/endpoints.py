@@ -119,6 +119,7 @@ class EndpointsController(SimController):
     """Allocates Service IPs/ports and keeps each selector Service's Endpoints current."""
 
     name = "endpoint-controller"
+    watches = ("Service", "Endpoints", "Pod", "Namespace")
 
     def sync(self, cluster: "SimCluster") -> float | None:
         # index pods: (namespace, label key, label value) -> pods

@@ -43,6 +43,7 @@ class HorizontalPodAutoscalerController(SimController):
     """Scales Deployments/StatefulSets/ReplicaSets from CPU utilization reported by the app model."""
 
     name = "horizontal-pod-autoscaler"
+    watches = ("HorizontalPodAutoscaler", "Deployment", "StatefulSet", "ReplicaSet")
     time_driven = True
 
     def sync(self, cluster: "SimCluster") -> float | None:

@@ -270,6 +270,7 @@ class Kubelet(SimController):
     """The kubelets of all nodes (one controller: they share nothing but the clock)."""
 
     name = "kubelet"
+    watches = ("Pod", "Node", "ConfigMap", "Secret", "Namespace")
     time_driven = True
 
     def sync(self, cluster: "SimCluster") -> float | None:

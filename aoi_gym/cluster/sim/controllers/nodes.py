@@ -378,6 +378,7 @@ class NodeController(SimController):
     """Adds/removes the ``node.kubernetes.io/unschedulable:NoSchedule`` taint on (un)cordoned nodes."""
 
     name = "node-controller"
+    watches = ("Node",)
 
     def sync(self, cluster: "SimCluster") -> float | None:
         for node in cluster.iter_objects("Node"):

@@ -77,6 +77,7 @@ class ReplicaSetController(SimController):
     """Creates/deletes pods to match each ReplicaSet's replicas; writes RS status."""
 
     name = "replicaset-controller"
+    watches = ("ReplicaSet", "Pod", "Namespace")
 
     def sync(self, cluster: "SimCluster") -> float | None:
         by_owner = index_by_owner(cluster.iter_objects("Pod"))

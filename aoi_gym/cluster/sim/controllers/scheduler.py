@@ -95,6 +95,7 @@ class Scheduler(SimController):
     """Binds unscheduled pods (schedulerName default-scheduler) to feasible nodes."""
 
     name = "default-scheduler"
+    watches = ("Pod", "Node", "PersistentVolumeClaim", "PersistentVolume", "StorageClass")
 
     def sync(self, cluster: "SimCluster") -> float | None:
         pending = [

@@ -45,6 +45,7 @@ class StatefulSetController(SimController):
     """Reconciles StatefulSets into ordered pods and claims; writes StatefulSet status."""
 
     name = "statefulset-controller"
+    watches = ("StatefulSet", "Pod", "PersistentVolumeClaim", "Namespace")
 
     def sync(self, cluster: "SimCluster") -> float | None:
         sets = list(cluster.iter_objects("StatefulSet"))

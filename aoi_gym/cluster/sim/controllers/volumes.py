@@ -39,6 +39,7 @@ class PersistentVolumeController(SimController):
     """Binds PVCs and PVs, provisions dynamic volumes, marks PVs of deleted claims Released."""
 
     name = "persistentvolume-controller"
+    watches = ("PersistentVolume", "PersistentVolumeClaim", "StorageClass", "Namespace")
 
     def sync(self, cluster: "SimCluster") -> float | None:
         classes = {sc["metadata"]["name"]: sc for sc in cluster.iter_objects("StorageClass")}
