@@ -79,8 +79,8 @@ class ScriptedExpert:
         self.reset("")
 
     def reset(self, prompt: str) -> None:
-        info = parse_task_prompt(prompt)
-        self.task, self.ns = info.task_type, info.namespace
+        task = parse_task_prompt(prompt)
+        self.task, self.ns = task.task_type, task.namespace
         self.finding: Finding | None = None
         self.last_step_meta: dict[str, Any] | None = None
         self.events: list[dict[str, Any]] = []
@@ -187,7 +187,7 @@ class ScriptedExpert:
             if f"{probe} probe failed" in desc:
                 fix = yield from self._drop_probe(deploy, why)
                 return Finding(deploy, VIRT, "Misconfiguration", fix, f"its {why} can never pass")
-        if severity < 2:
+        if severity < 2 or severity == 5:  # a pod that never started has no logs or image behaviour to read
             return None
         logs = yield from self._read(f"kubectl logs {pod} -n {ns} --tail=30")
         m = re.search(r"not authorized on (\S+?)-db\b", logs)
@@ -267,10 +267,10 @@ class ScriptedExpert:
     def _fix_address(self, deploy: str, host: str) -> Play:
         ns = self.ns
         svcs = [r["NAME"] for r in parse_table((yield from self._read(f"kubectl get services -n {ns}")))]
-        env = parse_env_listing((yield from self._read(
+        env_vars = parse_env_listing((yield from self._read(
             f"kubectl get deployments -n {ns} -o jsonpath='{{range .items[*]}}{{.metadata.name}}{{\"\\t\"}}"
             f"{{range .spec.template.spec.containers[*].env[*]}}{{.name}}={{.value}} {{end}}{{\"\\n\"}}{{end}}'")))
-        for var, value in (env.get(deploy) or {}).items():
+        for var, value in (env_vars.get(deploy) or {}).items():
             h, _, port = value.partition(":")
             if h == host:
                 close = difflib.get_close_matches(host, svcs, n=1, cutoff=0.3)
