@@ -50,7 +50,7 @@ def env():
     e.close()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(replies=st.lists(reply, min_size=1, max_size=12), task=st.sampled_from(["detection", "mitigation"]))
 def test_observer_and_probe_never_change_the_cluster(env, replies, task):
     pid = "revoke_auth_mongodb-detection-1" if task == "detection" else "revoke_auth_mongodb-mitigation-1"
