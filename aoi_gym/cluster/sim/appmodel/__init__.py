@@ -17,6 +17,8 @@ import hashlib
 import json
 from typing import Any
 
+import numpy as np
+
 from aoi_gym.apps import app_for_namespace, get_app
 from aoi_gym.apps.base import App
 from aoi_gym.cluster.base import ExecResult, MetricSeries, Span
@@ -165,22 +167,28 @@ class AppModel:
         app, world = got
         ts = self.steps(cluster, namespace, window_s)
         evs = self.evaluations(app, world, ts)
-        acc: dict[str, list[ServiceStats]] = {}
         seed = self.seed_of(namespace)
+        names = sorted(app.services)
+        bg = np.array([self.background_error(namespace, app, n) for n in names])
+        base: dict[int, np.ndarray] = {}  # per distinct evaluation: rows rps, err, p50, p95, p99
+        rps_sum, err_sum, lat_sum = np.zeros(len(names)), np.zeros(len(names)), np.zeros((3, len(names)))
         for t, ev in zip(ts, evs):
-            rng = read_rng(seed, namespace, int(t // STEP_S), "stats")
-            names = sorted(ev.services)
-            jit = rng.normal(0.0, 1.0, size=(len(names), 2))
-            for (name, (a, b)) in zip(names, jit):
-                st = ev.services[name]
-                acc.setdefault(name, []).append(stats_of(st, 1.0 + 0.05 * a, max(0.7, 1.0 + 0.06 * b),
-                                                         self.background_error(namespace, app, name)))
-        out = {}
-        for name, lst in acc.items():
-            rps = sum(x.rps for x in lst) / len(lst)
-            err = sum(x.error_rate * x.rps for x in lst) / (rps * len(lst)) if rps > 0 else 0.0
-            out[name] = ServiceStats(rps, err, *(sum(getattr(x, f) for x in lst) / len(lst) for f in ("p50_ms", "p95_ms", "p99_ms")))
-        return out
+            arr = base.get(id(ev))
+            if arr is None:
+                cols = [stats_of(ev.services[n]) if n in ev.services else ServiceStats(0.0, 0.0, 0.0, 0.0, 0.0) for n in names]
+                arr = base[id(ev)] = np.array([[x.rps, x.error_rate, x.p50_ms, x.p95_ms, x.p99_ms] for x in cols]).T
+            jit = read_rng(seed, namespace, int(t // STEP_S), "stats").normal(0.0, 1.0, size=(2, len(names)))
+            rps = arr[0] * (1.0 + 0.05 * jit[0])
+            err = np.where(arr[0] > 0, 1.0 - (1.0 - arr[1]) * (1.0 - bg), 0.0)
+            rps_sum += rps
+            err_sum += err * rps
+            lat_sum += arr[2:5] * np.maximum(0.7, 1.0 + 0.06 * jit[1])
+        k = len(ts)
+        return {
+            n: ServiceStats(float(rps_sum[i] / k), float(err_sum[i] / rps_sum[i]) if rps_sum[i] > 0 else 0.0,
+                            float(lat_sum[0, i] / k), float(lat_sum[1, i] / k), float(lat_sum[2, i] / k))
+            for i, n in enumerate(names) if n in evs[0].services
+        }
 
     def healthy_baseline(self, cluster: Any, namespace: str) -> dict[str, ServiceStats]:
         """What ``request_stats`` would report for the same app with no fault (no noise)."""

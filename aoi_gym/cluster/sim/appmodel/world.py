@@ -16,7 +16,7 @@ from aoi_gym.cluster.sim.appmodel.chaos import NetRule, network_rules
 from aoi_gym.cluster.sim.appmodel.flags import FlagEffects, flag_effects, read_flags
 from aoi_gym.cluster.sim.appmodel.identity import Process, container_spec, identify
 from aoi_gym.cluster.sim.appmodel.mongo import check_client
-from aoi_gym.cluster.sim.appmodel.plans import effective_db_client, store_args
+from aoi_gym.cluster.sim.appmodel.plans import effective_db_client
 from aoi_gym.cluster.sim.appmodel.util import cluster_ip, label_of, main_container_status, pod_ip, pod_ready, pod_serving_phase
 
 if TYPE_CHECKING:
@@ -138,13 +138,23 @@ class World:
                 reach.serving.append(pv)
         return reach
 
+    def store_args(self, store: str) -> list[str]:
+        """Command-line args of ``store`` (from a live pod, else its Deployment template)."""
+        for pv in self.pods.get(store, []):
+            if not pv.pod["metadata"].get("deletionTimestamp"):
+                c = pv.pod["spec"]["containers"][0]
+                return [str(a) for a in (c.get("command") or [])[1:] + (c.get("args") or [])]
+        dep = self.cluster.peek("Deployment", store, self.ns)
+        c = dep["spec"]["template"]["spec"]["containers"][0] if dep else {}
+        return [str(a) for a in (c.get("command") or [])[1:] + (c.get("args") or [])] if dep else list(self.app.services[store].args)
+
     def _db_issues(self, model: "AppModel") -> dict[tuple[str, str], tuple[str, str]]:
         """Per-request failures of running clients against their stores (auth state now, TLS required)."""
         out: dict[tuple[str, str], tuple[str, str]] = {}
         tls_stores = set()
         for name, s in self.app.services.items():
             if s.kind == "mongodb":
-                args = store_args(self.cluster, self.app, self.ns, name)
+                args = self.store_args(name)
                 if "--tlsMode" in args and args[args.index("--tlsMode") + 1:][:1] == ["requireTLS"]:
                     tls_stores.add(name)
         for op in self.app.operations.values():
@@ -161,7 +171,7 @@ class World:
                                          container_spec(pv.pod, self.app.container_name(name)) or {})
             if client is None:
                 continue
-            auth = "--auth" in store_args(self.cluster, self.app, self.ns, client.store)
+            auth = "--auth" in self.store_args(client.store)
             bad = check_client(model.mongo_state(self.ns, client.store), client, auth)
             if bad:
                 out[(name, client.store)] = bad
