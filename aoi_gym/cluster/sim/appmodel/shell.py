@@ -44,7 +44,9 @@ def available(image: str, prog: str) -> bool:
         return True
     if prog == "bash":
         return not alpine or name == "netshoot"
-    if prog in ("curl", "wget"):
+    if prog == "curl":
+        return not store and (not alpine or name in ("curl", "netshoot"))
+    if prog == "wget":
         return not store
     if prog == "nslookup":
         return not store or alpine
