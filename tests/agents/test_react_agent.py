@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import NS, FakeEnv, drive
+from agents_helpers import NS, FakeEnv, drive
 
 from aoi_agents.baselines.react import ReActAgent
 from aoi_agents.llm import ScriptedLLM

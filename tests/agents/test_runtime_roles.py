@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import NS, FakeEnv, drive, role_replies
+from agents_helpers import NS, FakeEnv, drive, role_replies
 
 from aoi_agents.llm import ScriptedLLM
 from aoi_agents.runtime import AOIRuntime, Executor

@@ -13,7 +13,7 @@ import pytest
 
 from aoi_gym.shell.context import ShellContext
 from aoi_gym.shell.kubectl import run_kubectl
-from conftest import build_cluster
+from kubectl_helpers import build_cluster
 
 _LINES = [
     tuple(part.strip() for part in line.split("|", 1))

@@ -11,7 +11,7 @@ import pathlib
 
 import pytest
 
-from conftest import build_cluster, kubectl
+from kubectl_helpers import build_cluster, kubectl
 
 GOLDEN_DIR = pathlib.Path(__file__).parent / "golden"
 NS = "-n test-hotel-reservation"

@@ -16,7 +16,7 @@ from aoi_gym.shell.kubectl.printers.jsonpath import render
 from aoi_gym.shell.kubectl.printers.podstatus import pod_ready_status_restarts
 from aoi_gym.shell.kubectl.tabwriter import tabwrite
 from aoi_gym.shell.kubectl.timefmt import human_duration, parse_go_duration
-from conftest import build_cluster, kubectl
+from kubectl_helpers import build_cluster, kubectl
 
 NS = "-n test-hotel-reservation"
 

@@ -12,7 +12,7 @@ from aoi_gym.apps import get_app
 from aoi_gym.cluster.sim.cluster import SimCluster
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import settle  # noqa: E402
+from simapps_helpers import settle  # noqa: E402
 
 APPS = ["hotel_reservation", "social_network", "astronomy_shop"]
 _CACHE: dict = {}

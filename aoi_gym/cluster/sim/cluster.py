@@ -27,6 +27,11 @@ __all__ = ["SimCluster", "EPOCH", "format_time", "SUFFIX_ALPHABET"]
 EPOCH = 1767603600.0
 # Kubernetes' SafeEncodeString alphabet (no vowels, no confusable digits): used for pod-name suffixes.
 SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+# Kinds whose metadata.generation the API server maintains (Services, ConfigMaps... have none).
+_GENERATION_KINDS = frozenset(
+    {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "HorizontalPodAutoscaler", "NetworkPolicy",
+     "PodChaos", "NetworkChaos", "CustomResourceDefinition", "Pod"}
+)
 _NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 
 
@@ -200,7 +205,8 @@ class SimCluster:
             raise AlreadyExists(f'{info.resource_ref} "{meta["name"]}" already exists')
         meta.setdefault("uid", self.new_uid())
         meta.setdefault("creationTimestamp", self.timestamp())
-        meta["generation"] = 1
+        if info.kind in _GENERATION_KINDS:
+            meta["generation"] = 1
         if dry_run:
             return obj
         self.store.put(obj)
@@ -227,7 +233,8 @@ class SimCluster:
         spec_changed = {k: v for k, v in new.items() if k not in ("metadata", "status")} != {
             k: v for k, v in cur.items() if k not in ("metadata", "status")
         }
-        nm["generation"] = cm.get("generation", 1) + (1 if spec_changed else 0)
+        if "generation" in cm:
+            nm["generation"] = cm["generation"] + (1 if spec_changed else 0)
         if dry_run:
             return new
         self.store.put(new)
