@@ -39,6 +39,9 @@ def run_episode(
             traj.grade = dict(info.get("grade") or {})
             traj.metadata.update(terminated=bool(terminated), truncated=bool(truncated),
                                  sim_seconds=round(float(info.get("sim_time", 0.0)) - float(start_t), 1))
+            events = getattr(agent, "events", None)
+            if events:  # the runtime's reasoning steps (no env action) travel with the trajectory
+                traj.metadata["events"] = list(events)
             return traj
 
 

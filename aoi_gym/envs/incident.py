@@ -66,6 +66,11 @@ class IncidentEnv(gym.Env[str, str]):
         reward: a :class:`RewardConfig`.
         max_observation_chars: observations longer than this are cut in the middle, with a note.
         render_mode: ``"ansi"`` (render returns the transcript) or ``"human"`` (prints it with rich).
+        cluster_variants: how many differently seeded installs of each app an episode is drawn from
+            (pod-name hashes, IPs and noise differ between variants). Each variant is built once per
+            process and then restored from a snapshot, so resets cost milliseconds; everything after
+            the restore (fault parameters, later pod names, telemetry noise) follows the episode's seed.
+            ``0`` builds a fresh cluster from the episode's seed on every reset (slow, fully unique).
 
     Observation: text (the task prompt first, then each action's output). Action: text holding one
     API call. ``info`` carries problem_id, task_type, step, sim_time and action_kind, and on the last
@@ -88,6 +93,7 @@ class IncidentEnv(gym.Env[str, str]):
         reward: RewardConfig | None = None,
         max_observation_chars: int = 12000,
         render_mode: str | None = None,
+        cluster_variants: int = 8,
         snapshot_cache_size: int = 32,
     ) -> None:
         if backend not in BACKENDS:
@@ -119,6 +125,9 @@ class IncidentEnv(gym.Env[str, str]):
         self.action_space = spaces.Text(max_length=8192, min_length=0, charset=CHARSET)
         self._cache: OrderedDict[tuple[str, int], Any] = OrderedDict()
         self._cache_size = snapshot_cache_size
+        if cluster_variants < 0:
+            raise ValueError(f"cluster_variants must be >= 0, got {cluster_variants}")
+        self.cluster_variants = int(cluster_variants)
         self.cluster = None
         self.problem = None
         self._ground_truth = None
@@ -182,10 +191,16 @@ class IncidentEnv(gym.Env[str, str]):
             spec = get_problem_spec(options["problem_id"])
         else:
             spec = self._specs[int(self.np_random.integers(len(self._specs)))]
-        cluster_seed = int(self.np_random.integers(2**31 - 1))
-        fault_rng = np.random.default_rng(int(self.np_random.integers(2**63 - 1)))
+        if self.cluster_variants:
+            cluster_seed = int(self.np_random.integers(self.cluster_variants))
+        else:
+            cluster_seed = int(self.np_random.integers(2**31 - 1))
+        episode_seed = int(self.np_random.integers(2**63 - 1))
+        fault_rng = np.random.default_rng(episode_seed)
         self.problem = make_problem(spec)
         self._fresh_cluster(spec.app, cluster_seed)
+        # From here on the cluster's randomness (new pod names, noise) follows this episode's seed.
+        self.cluster.rng = np.random.default_rng(episode_seed ^ 0x5EED)
         app = get_app(spec.app)
         self._namespace = getattr(app, "namespace", None)
         self._app_summary = _app_summary(app)
@@ -253,17 +268,25 @@ class IncidentEnv(gym.Env[str, str]):
         return obs, float(reward), terminated, truncated, info
 
     def reject(
-        self, action: Any, message: str, kind: str = "blocked", penalty: float = 0.0, info_extra: dict | None = None
+        self,
+        action: Any,
+        message: str,
+        kind: str = "blocked",
+        penalty: float = 0.0,
+        info_extra: dict | None = None,
+        charge_blocked: bool = True,
     ) -> tuple[str, float, bool, bool, dict[str, Any]]:
-        """Consume a step without executing ``action`` (used by wrappers that block actions).
+        """Consume a step without executing ``action`` (used by wrappers that block or answer actions).
 
         The step counts toward max_steps, simulated time passes, the transcript records the message,
-        and the reward is ``-(step_cost + blocked_action_cost + penalty)``.
+        and the reward is ``-(step_cost + blocked_action_cost + penalty)``; ``charge_blocked=False``
+        leaves out the blocked-action cost (for actions a wrapper answers itself, e.g. a phase change).
         """
         if self.problem is None or self.done:
             raise gym.error.ResetNeeded("call reset() before step()")
         self.step_count += 1
-        reward = -(self.reward_config.step_cost + self.reward_config.blocked_action_cost + penalty)
+        blocked = self.reward_config.blocked_action_cost if charge_blocked else 0.0
+        reward = -(self.reward_config.step_cost + blocked + penalty)
         return self._finish_step(action, message, reward, False, kind, info_extra)
 
     def _execute(self, act: Action) -> tuple[str, str]:
