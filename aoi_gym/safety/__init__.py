@@ -7,6 +7,20 @@
 * :class:`SafetyWrapper`: a Gymnasium wrapper that checks every action before it runs.
 * :func:`preview_write`: what a write would change (simulated backend).
 * :class:`AuditLog`: append-only JSONL of verdicts. :func:`generate_rbac_manifests`: RBAC for real clusters.
+
+Usage::
+
+    from aoi_gym.safety import Phase, SafetyWrapper, Verdict, classify, mitigation
+
+    c = classify("kubectl get pods -n test-hotel-reservation | grep -v Running")
+    assert c.verdict is Verdict.READ and c.verbs == ("list",)
+    c = classify('exec_shell("kubectl delete pod geo-1 -n test-hotel-reservation")')
+    c.verdict, c.touches          # Verdict.WRITE, (Touch('delete', 'pods', 'test-hotel-reservation', 'geo-1'),)
+    mitigation("test-hotel-reservation").check(c, Phase.OBSERVATION).allowed   # False: reads only
+
+    env = SafetyWrapper(gym.make("AOI-Incident-v0"), "mitigation", audit_log="audit.jsonl")
+
+Importing this package needs only gymnasium, numpy and pyyaml (no torch, no kubernetes client).
 """
 
 from aoi_gym.safety.audit import AuditLog, read_audit

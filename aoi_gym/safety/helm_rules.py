@@ -1,8 +1,9 @@
 """Classify one helm invocation: list/status/get/history/show/search/template/lint/version are reads,
 install/upgrade/uninstall/rollback/test are writes on a release (``helmreleases`` in its namespace),
-repo/pull/package/plugin/registry changes are local writes. ``--dry-run`` makes a release write a
-read (install/upgrade only: rollback and uninstall are
-treated as writes even with it); ``--post-renderer`` (runs a program) and unknown flags on writes are denied.
+repo/pull/package/plugin/registry changes are local writes. ``--dry-run`` (bare, ``=client``,
+``=server`` or ``=true``, with no expansion that could add a later override) makes a release write
+a read on install, upgrade, rollback and uninstall, which the simulated helm honours
+(:mod:`aoi_gym.shell.helm`); ``--post-renderer`` (runs a program) and unknown flags on writes are denied.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ _OPTIONAL = frozenset({"--dry-run"})
 
 HELM_READ = frozenset("list ls status get history hist show inspect search version env template lint verify completion help".split())
 HELM_RELEASE_WRITES = {"install": "create", "upgrade": "update", "uninstall": "delete", "un": "delete", "del": "delete", "delete": "delete", "rollback": "update", "test": "create"}
+_DRY_RUN_SUBCOMMANDS = frozenset({"install", "upgrade", "rollback", "uninstall", "un", "del", "delete"})
 _LOCAL_WRITES = frozenset("repo pull fetch package create push registry plugin dependency dep".split())
 
 
@@ -81,8 +83,8 @@ def classify_helm(argv: list, ctx: Ctx) -> list[Finding]:
         if unknown:
             return [deny("helm", f"helm flags not understood on a write: {', '.join(unknown)}")]
         dry = flags.get("--dry-run")
-        # only install/upgrade: the simulated helm ignores --dry-run on rollback and uninstall
-        if sub in ("install", "upgrade") and dry and not loose and dry[-1] in (None, "client", "server", "true"):
+        # the simulated helm (aoi_gym.shell.helm) honours exactly these values on these subcommands
+        if sub in _DRY_RUN_SUBCOMMANDS and dry and not loose and dry[-1] in (None, "client", "server", "true"):
             return [Finding(Verdict.READ, "helm", f"helm {sub} --dry-run changes nothing")]
         rel = positionals[1] if len(positionals) > 1 and not isinstance(positionals[1], Opaque) else UNKNOWN
         if flags.get("-g") or flags.get("--generate-name"):

@@ -158,10 +158,8 @@ class SafetyWrapper(gym.Wrapper, gym.utils.RecordConstructorArgs):
             return unwrapped.reject(action, f"Phase change refused: {why}.", kind="blocked", penalty=self.policy.penalty, info_extra={"safety": safety})
         self.set_phase(phase, reason="requested by the agent", by="agent")
         safety = self._safety_info(None, None, blocked=False, reason=f"phase is now {phase.value}", rule="phase-request")
-        # a granted request is not a blocked action: cancel the env's blocked-action cost
-        refund = -float(getattr(getattr(unwrapped, "reward_config", None), "blocked_action_cost", 0.0))
-        role = self.role
-        return unwrapped.reject(action, f"Phase changed to {phase.value} (role {role}).", kind="phase", penalty=refund, info_extra={"safety": safety})
+        # a granted request is not a blocked action: the step costs only the env's step cost
+        return unwrapped.reject(action, f"Phase changed to {phase.value} (role {self.role}).", kind="phase", info_extra={"safety": safety}, charge_blocked=False)
 
     # ------------------------------------------------------------------ records
     def _safety_info(self, c: Classification | None, d: Decision | None, blocked: bool, reason: str = "", rule: str | None = None) -> dict[str, Any]:

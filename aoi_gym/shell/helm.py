@@ -1,5 +1,5 @@
 """helm (v3.14) over the Cluster interface: list, status, get values/manifest, history, upgrade,
-rollback, uninstall, version.
+rollback, uninstall, version. ``--dry-run`` on upgrade, rollback and uninstall changes nothing.
 
 Releases live where Helm keeps them: Secrets ``sh.helm.release.v1.<release>.v<N>`` (type
 ``helm.sh/release.v1``, labels owner/name/version/status) written by :mod:`aoi_gym.apps.helm`.
@@ -111,6 +111,12 @@ class _Helm:
 
     def flag(self, name: str) -> bool:
         return name in self.flags
+
+    def dry_run(self) -> bool:
+        """``--dry-run``, ``--dry-run=client|server|true``: simulate; ``--dry-run=false|none`` (or any
+        other value) runs for real, as the safety classifier assumes (aoi_gym.safety.helm_rules)."""
+        values = self.flags.get("--dry-run")
+        return bool(values) and values[-1] in ("", "client", "server", "true")
 
     def revisions(self, release: str) -> list[dict]:
         revs = load_releases(self.cluster, self.namespace).get((self.namespace, release))
@@ -266,7 +272,7 @@ class _Helm:
         base = (current.get("values") or {}) if self.flag("--reuse-values") and not self.flag("--reset-values") else {}
         values = merge_values(base, overrides)
         app = self.app_of(release)
-        if self.flag("--dry-run"):
+        if self.dry_run():
             return f'Release "{release}" has been upgraded. Happy Helming!\n' + _status_text({**current, "revision": int(current["revision"]) + 1, "status": "pending-upgrade"}, self.namespace)
         try:
             self.apply(app, current.get("values") or {}, values)
@@ -285,6 +291,8 @@ class _Helm:
         if target is None:
             raise _HelmError(f"release has no {target_rev} version")
         app = self.app_of(args[0])
+        if self.dry_run():
+            return "Rollback was a success! Happy Helming!\n"
         try:
             self.apply(app, current.get("values") or {}, target.get("values") or {})
         except ApiError as e:
@@ -302,6 +310,9 @@ class _Helm:
             except _HelmError:
                 raise _HelmError(f"uninstall: Release not loaded: {release}: release: not found") from None
             app = self.app_of(release)
+            if self.dry_run():  # helm simulates the uninstall and reports it
+                out.append(f'release "{release}" uninstalled\n')
+                continue
             for obj in reversed(app.render_values(revs[-1].get("values") or {})):
                 if obj["kind"] == "PersistentVolume":
                     continue

@@ -169,6 +169,11 @@ class Script:
     items: tuple[tuple[AndOr, str], ...] = ()
 
 
+#: words that start a compound command (or end one) when they come first in a command
+_RESERVED = frozenset({"!", "{", "}", "for", "while", "until", "if", "then", "elif", "else", "fi", "do", "done",
+                       "case", "esac", "select", "function", "coproc"})
+
+
 def _word_scripts(word: Word) -> Iterator[Script]:
     yield from word.substitutions
 
@@ -283,8 +288,10 @@ def _src_command(c: Command, bodies: list[str]) -> str:
     if isinstance(c, SimpleCommand):
         pieces = [f"{n}={w.raw}" for n, w in c.assignments] + [w.raw for w in c.words]
         text = " ".join(pieces)
-        if pieces and (len(pieces[-1]) - len(pieces[-1].rstrip("\\"))) % 2 and c.redirects:
-            # a word ending in a lone backslash ended the input: keep it last
+        if c.redirects and pieces and (
+            (len(pieces[-1]) - len(pieces[-1].rstrip("\\"))) % 2  # a lone trailing backslash ended the input
+            or (not c.assignments and pieces[0] in _RESERVED)  # `2>&1 for` is a command named "for"
+        ):
             return _src_redirects(c.redirects, bodies).lstrip() + " " + text
     elif isinstance(c, Subshell):
         text = f"{{ {_src_block(c.body)} }}" if c.brace else f"( {_src_script(c.body)} )"

@@ -101,6 +101,19 @@ def test_apply_create_configure_unchanged():
     assert r.code == 1 and 'Error from server (AlreadyExists): configmaps "app" already exists' in r.stderr
 
 
+def test_jsonpath_escaped_dots_in_keys():
+    """kubectl get cm flagd-config -o jsonpath='{.data.demo\\.flagd\\.json}' reads the key with dots."""
+    data = {"data": {"demo.flagd.json": '{"flags":{}}', "demo": {"flagd": "wrong"}}}
+    assert render(r"{.data.demo\.flagd\.json}", data) == '{"flags":{}}'
+    assert render(r"{..demo\.flagd\.json}", data) == '{"flags":{}}'
+    assert render("{.data.demo.flagd}", data) == "wrong"
+    c = build_cluster()
+    manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flagd-config\ndata:\n  demo.flagd.json: '{\"on\": true}'\n"
+    assert kubectl(c, f"kubectl apply -f - {NS}", stdin=manifest).code == 0
+    r = kubectl(c, f"kubectl get cm flagd-config {NS} -o jsonpath='{{.data.demo\\.flagd\\.json}}'")
+    assert (r.code, r.stdout) == (0, '{"on": true}')
+
+
 def test_json_list_apply_and_namespace_mismatch():
     c = build_cluster()
     doc = {"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x", "namespace": "default"}}]}

@@ -129,3 +129,22 @@ def test_classify_never_raises_on_anything(value) -> None:
 def test_oversized_and_nul_inputs_are_denied() -> None:
     assert classify_command("kubectl get pods " + "a" * 20000).verdict is Verdict.DENY
     assert classify_command("kubectl get pods\x00").verdict is Verdict.DENY
+
+
+def test_public_api_is_exported_and_light() -> None:
+    import os
+    import subprocess
+    import sys
+
+    import aoi_gym
+    import aoi_gym.safety as safety
+
+    names = ("classify classify_command Verdict Classification Policy Rule DenyRule Phase read_only mitigation unrestricted "
+             "SafetyWrapper preview_write WritePreview AuditLog read_audit generate_rbac_manifests to_yaml").split()
+    assert set(names) <= set(safety.__all__) and all(hasattr(safety, n) for n in safety.__all__)
+    code = ("import sys, aoi_gym, aoi_gym.safety; heavy = {'torch', 'transformers', 'trl', 'vllm', 'kubernetes', 'docker'}; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(aoi_gym.__file__)))
+    env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert out.strip() == "[]"

@@ -124,3 +124,23 @@ def test_regressions_replayed_on_the_simulator(world: World) -> None:
             env = world.wrapped(read_only())
             env.step(f"exec_shell({line!r})")
             assert world.base.cluster.digest() == world.digests[i], line
+
+
+@pytest.mark.parametrize("line,output", [
+    ("helm rollback social-network 1 -n {ns} --dry-run", "Rollback was a success! Happy Helming!\n"),
+    ("helm uninstall social-network -n {ns} --dry-run", 'release "social-network" uninstalled\n'),
+    ("helm uninstall social-network -n {ns} --dry-run=client", 'release "social-network" uninstalled\n'),
+])
+def test_helm_dry_run_rollback_and_uninstall_are_reads_that_change_nothing(world: World, line: str, output: str) -> None:
+    i = PROBLEMS.index("scale_pod_zero_social_net-mitigation-1")
+    world.load(i)
+    line = line.format(ns=world.namespaces[i])
+    assert classify_command(line).verdict is Verdict.READ
+    r = world.base.shell.run(line)
+    assert (r.output, r.exit_code) == (output, 0)
+    assert world.base.cluster.digest() == world.digests[i]
+    # the same command without --dry-run is a write and does change the cluster
+    real = line.split(" --dry-run")[0]
+    assert classify_command(real).verdict is Verdict.WRITE
+    world.base.shell.run(real)
+    assert world.base.cluster.digest() != world.digests[i]

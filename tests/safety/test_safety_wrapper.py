@@ -41,6 +41,7 @@ class FakeEnv(gym.Env):
 
     def __init__(self) -> None:
         self.executed: list[str] = []
+        self.rejects: list[tuple] = []  # (kind, penalty, charge_blocked) per reject call
         self.step_count = 0
         self.task_type = "mitigation"
         self.namespace = "app"
@@ -61,9 +62,11 @@ class FakeEnv(gym.Env):
         self.executed.append(action)
         return "ran", 0.0, False, False, {"action_kind": "read"}
 
-    def reject(self, action, message, kind="blocked", penalty=0.0, info_extra=None):
+    def reject(self, action, message, kind="blocked", penalty=0.0, info_extra=None, charge_blocked=True):
         self.step_count += 1
-        return message, -(self.reward_config.blocked_action_cost + penalty), False, False, {"action_kind": kind, **(info_extra or {})}
+        self.rejects.append((kind, penalty, charge_blocked))
+        blocked = self.reward_config.blocked_action_cost if charge_blocked else 0.0
+        return message, -(blocked + penalty), False, False, {"action_kind": kind, **(info_extra or {})}
 
 
 def test_blocked_action_is_not_executed_and_says_which_rule(tmp_path) -> None:
@@ -88,6 +91,7 @@ def test_phase_changes_are_explicit_and_recorded() -> None:
     assert env.phase is Phase.OBSERVATION and env.role == "observer"
     _, r, *_, info = env.step('request_phase("action")')
     assert env.phase is Phase.ACTION and info["safety"]["phase_changes"][0]["by"] == "agent" and r == 0.0
+    assert env.unwrapped.rejects == [("phase", 0.0, False)]  # no blocked-action charge, no negative penalty
     env.step('exec_shell("kubectl scale deploy geo --replicas=1 -n app")')
     assert env.unwrapped.executed[-1].startswith("exec_shell")
     env.set_phase("observation", reason="executor done")
@@ -181,7 +185,8 @@ def test_wrapper_on_the_real_env_and_write_preview(incident, tmp_path) -> None:
     digest = cluster.digest()
     *_, info = env.step(f'exec_shell("kubectl scale deploy geo --replicas=3 -n {ns}")')
     assert info["safety"]["blocked"] and info["action_kind"] == "blocked"
-    env.step('request_phase("action")')
+    _, reward, *_, info = env.step('request_phase("action")')
+    assert info["action_kind"] == "phase" and reward == -env.unwrapped.reward_config.step_cost
     preview = env.preview(f'exec_shell("kubectl scale deploy geo --replicas=3 -n {ns}")')
     assert cluster.digest() == digest  # the preview committed nothing
     assert any(c.kind == "Deployment" and c.name == "geo" and c.op == "modified" and "replicas: 3" in c.diff for c in preview.changes), preview.text

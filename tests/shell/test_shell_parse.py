@@ -238,3 +238,9 @@ def test_parse_rejects_non_string():
 def test_substitutions_inside_parameter_and_arithmetic_are_visible():
     assert [c.argv for c in iter_commands(parse('echo ${X:-$(kubectl delete ns a)} $(( $(wc -l < f) + 1 ))'))] == [
         ["kubectl", "delete", "ns", "a"], ["wc", "-l"], ["echo", "${X:-$(kubectl delete ns a)}", "$(( $(wc -l < f) + 1 ))"]]
+
+
+@pytest.mark.parametrize("text", ["2>&1for", "2>&1}", "2>&1{", ">x !", "<f if x", "2>/dev/null done"])
+def test_reserved_word_after_a_redirect_is_a_command_name_and_round_trips(text):
+    script = parse(text)
+    assert parse(to_source(script)) == script

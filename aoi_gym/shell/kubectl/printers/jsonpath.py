@@ -38,7 +38,16 @@ class _Range:
     body: list
 
 
-_IDENT = re.compile(r"[A-Za-z0-9_\-$/]+|\*")
+# a key; ``\.`` escapes a dot inside it (``{.data.demo\.flagd\.json}``), as in kubectl
+_IDENT = re.compile(r"(?:[A-Za-z0-9_\-$/]|\\.)+|\*")
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def _key(token: str) -> str:
+    """A key as matched by _IDENT, with its backslash escapes removed."""
+    return _ESCAPE.sub(r"\1", token) if "\\" in token else token
+
+
 _FILTER_OP = re.compile(r"\s*(==|!=|<=|>=|<|>|=~)\s*")
 
 
@@ -90,7 +99,7 @@ def _parse_expr(src: str, full: str) -> _Expr:
             i += 2
             m = _IDENT.match(s, i)
             if m:
-                segs.append(("recursive", m.group(0)))
+                segs.append(("recursive", _key(m.group(0))))
                 i = m.end()
             else:
                 segs.append(("recursive", None))
@@ -102,7 +111,7 @@ def _parse_expr(src: str, full: str) -> _Expr:
                     break
                 raise JsonPathError(f'error: error parsing jsonpath {full}, unrecognized character in action: U+{ord(s[i]):04X} {s[i]!r}')
             name = m.group(0)
-            segs.append(("wild",) if name == "*" else ("field", name))
+            segs.append(("wild",) if name == "*" else ("field", _key(name)))
             i = m.end()
         elif c == "[":
             depth, j, q = 0, i, ""
@@ -129,7 +138,7 @@ def _parse_expr(src: str, full: str) -> _Expr:
             m = _IDENT.match(s, i)
             if not m:
                 raise JsonPathError(f'error: error parsing jsonpath {full}, unrecognized character in action: U+{ord(c):04X} {c!r}')
-            segs.append(("field", m.group(0)))
+            segs.append(("field", _key(m.group(0))))
             i = m.end()
     return _Expr(segs)
 
