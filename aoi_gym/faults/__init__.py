@@ -54,6 +54,7 @@ FAMILY_MODULES = (
     "mongodb_tls",
     "storage",
     "rollout",
+    "autoscaling",
 )
 
 

@@ -137,7 +137,10 @@ class CorednsScaledZero(ScaleToZero):
         return {"target": "coredns", **self.fixed_params}
 
     def candidate_components(self) -> tuple[str, ...]:
-        return ("coredns",)
+        return ("coredns", "kube-dns")
+
+    def localization_aliases(self) -> tuple[str, ...]:
+        return ("coredns", "kube-dns")
 
     def _inject(self, cluster: Any, rng: np.random.Generator) -> None:
         self.saved["replicas"] = ops.set_replicas(cluster, self.dns_namespace, "coredns", 0)

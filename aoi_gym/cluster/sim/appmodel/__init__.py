@@ -199,7 +199,8 @@ class AppModel:
         return {n: stats_of(st, extra_err=self.background_error(namespace, app, n)) for n, st in ev.services.items()}
 
     def cpu_utilization(self, cluster: Any, namespace: str, deployment: str) -> float | None:
-        """Mean CPU use of the deployment's pods as a fraction of their CPU request (None if unknown)."""
+        """Mean CPU use of the deployment's pods in percent of their CPU request (None if unknown), as the
+        HPA controller reads it (``averageUtilization``)."""
         dep = cluster.peek("Deployment", deployment, namespace)
         got = self.world(cluster, namespace)
         if dep is None or got is None:
@@ -218,7 +219,10 @@ class AppModel:
         st = ev.services.get(svc)
         rps = st.rate if st else 0.0
         cores = rps * app.services[svc].cpu_ms / 1000.0 / len(pods) + 0.002 + world.fx.cpu.get(svc, 0.0)
-        return cores / req
+        limit = parse_cpu_cores(((containers[0].get("resources") or {}).get("limits") or {}).get("cpu"))
+        if limit:
+            cores = min(cores, limit)  # usage never exceeds the CFS quota
+        return 100.0 * cores / req
 
     # ------------------------------------------------------------------ inside containers
     def logs(self, cluster: Any, pod: dict, container: str, previous: bool, since_t: float | None) -> list[tuple[float, str]]:
@@ -252,6 +256,10 @@ class AppModel:
         self._prune_at = prune_at
 
     def digest_state(self) -> str:
-        """Hash of the application state an action can change (DB users, cache keys, installed apps)."""
-        data = json.dumps(self._state, sort_keys=True, separators=(",", ":"))
+        """Hash of the application state an action can change (DB users, cache keys, installed apps).
+
+        The per-install noise seed is left out: a namespace deleted and installed again draws a new one,
+        yet its application state equals a fresh install's."""
+        apps = {ns: {k: v for k, v in entry.items() if k != "seed"} for ns, entry in self._state["apps"].items()}
+        data = json.dumps({**self._state, "apps": apps}, sort_keys=True, separators=(",", ":"))
         return hashlib.blake2b(data.encode(), digest_size=16).hexdigest()

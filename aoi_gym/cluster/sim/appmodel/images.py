@@ -22,6 +22,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "gcr.io/google-containers/pause": ("latest", "3.2", "3.1"),
     "k8s.gcr.io/pause": ("3.2", "3.5", "latest"),
     "deathstarbench/wrk2-client": ("latest",),
+    "ghcr.io/bojand/ghz": ("latest", "v0.120.0", "v0.117.0"),
 }
 
 

@@ -81,17 +81,20 @@ def namespace_metrics(model: "AppModel", cluster: Any, ns: str, window_s: float)
             st = ev.services.get(svc_name)
             served = st.rate / share if st is not None and serving else 0.0
             cores = max(0.0, 0.002 + served * svc.cpu_ms / 1000.0 + world.fx.cpu.get(svc_name, 0.0)) * (1 + 0.05 * noise[i][0])
+            throttled = 0.0  # CFS: 150 periods of 100 ms per scrape step; those that hit the quota are counted
+            if limit and cores > 0.8 * limit:
+                throttled = 150.0 * min(1.0, (cores - 0.8 * limit) / (0.2 * limit))
+                cores = min(cores, limit)  # the quota caps what the container can use
             up = t - pv.started_t
             a = acc[i]
             if k == 0:
                 back = max(0.0, up - STEP_S)
-                a[0], a[1], a[2] = cores * back, served * 800 * back, served * 1400 * back
+                a[0], a[1], a[2], a[3] = cores * back, served * 800 * back, served * 1400 * back, throttled * back / STEP_S
             dt = min(STEP_S, up)
             a[0] += cores * dt
             a[1] += served * 800 * dt * (1 + 0.03 * noise[i][1])
             a[2] += served * 1400 * dt * (1 + 0.03 * noise[i][2])
-            if limit and cores > 0.8 * limit:
-                a[3] += 150.0 * min(1.0, (cores - 0.8 * limit) / (0.2 * limit))
+            a[3] += throttled * dt / STEP_S
             mem = (svc.memory_mib + world.fx.memory_mib.get(svc_name, 0.0) * min(1.0, up / 300.0)) * (1 + 0.1 * min(1.0, up / 600.0))
             pts[0].append((ts_abs, round(a[0], 6)))
             pts[1].append((ts_abs, round(mem * _MIB * (1 + 0.01 * noise[i][3]), 1)))

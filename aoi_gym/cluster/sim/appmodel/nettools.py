@@ -1,8 +1,9 @@
 """Network tools inside a container: ``curl``, ``nslookup``, ``getent hosts``.
 
-Answers come from the same view as the request model: DNS from Services (and whether CoreDNS has a
-ready pod), connections through the Service's Endpoints to a process that listens (or not) on the
-targetPort, NetworkChaos loss/delay on the target pod, and HTTP status from the request model.
+Answers come from the same view as the request model: DNS from Services (and whether CoreDNS has
+ready endpoints the pod may reach), connections through the Service's Endpoints to a process that
+listens (or not) on the targetPort, NetworkPolicies (a denied connection times out), NetworkChaos
+loss/delay on the target pod, and HTTP status from the request model.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.base import ExecResult
+from aoi_gym.cluster.sim.appmodel.netpolicy import allowed, can_resolve, dns_up
 from aoi_gym.cluster.sim.appmodel.plans import resolve_host
-from aoi_gym.cluster.sim.appmodel.util import cluster_ip, pod_ready, stable_hash
+from aoi_gym.cluster.sim.appmodel.util import cluster_ip, stable_hash
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.appmodel import AppModel
@@ -22,22 +24,18 @@ __all__ = ["dns_up", "run_curl", "run_nslookup", "run_getent"]
 _DNS = "10.96.0.10"
 
 
-def dns_up(cluster: Any) -> bool:
-    """CoreDNS answers unless it is modelled (pods labelled k8s-app=kube-dns) and none is ready."""
-    pods = [p for p in cluster.iter_objects("Pod", "kube-system") if (p["metadata"].get("labels") or {}).get("k8s-app") == "kube-dns"]
-    return not pods or any(pod_ready(p) for p in pods)
 
 
 def _fqdn(name: str, ns: str) -> str:
     return f"{name}.{ns}.svc.cluster.local"
 
 
-def run_nslookup(cluster: Any, ns: str, argv: list[str]) -> ExecResult:
+def run_nslookup(cluster: Any, ns: str, argv: list[str], pod: dict[str, Any] | None = None) -> ExecResult:
     names = [a for a in argv[1:] if not a.startswith("-")]
     if not names:
         return ExecResult("", "Usage: nslookup [-type=...] HOST [DNS_SERVER]\n", 1)
     head = f"Server:\t\t{_DNS}\nAddress:\t{_DNS}#53\n\n"
-    if not dns_up(cluster):
+    if not can_resolve(cluster, pod):
         return ExecResult(";; connection timed out; no servers could be reached\n\n", "", 1)
     target = resolve_host(cluster, ns, names[0])
     if target is None:
@@ -47,10 +45,10 @@ def run_nslookup(cluster: Any, ns: str, argv: list[str]) -> ExecResult:
     return ExecResult(head + f"Name:\t{_fqdn(target[1], target[0])}\nAddress: {cluster_ip(svc)}\n\n", "", 0)
 
 
-def run_getent(cluster: Any, ns: str, argv: list[str]) -> ExecResult:
+def run_getent(cluster: Any, ns: str, argv: list[str], pod: dict[str, Any] | None = None) -> ExecResult:
     if len(argv) < 3 or argv[1] not in ("hosts", "ahosts"):
         return ExecResult("", "Usage: getent [OPTION...] database [key ...]\n", 1)
-    if not dns_up(cluster):
+    if not can_resolve(cluster, pod):
         return ExecResult("", "", 2)
     lines = []
     for name in argv[2:]:
@@ -126,6 +124,8 @@ def run_curl(model: "AppModel", cluster: Any, pod: dict[str, Any], argv: list[st
         kind = got[1]
         if kind == "dns":
             return fail(6, f"Could not resolve host: {host}")
+        if kind == "dns_timeout":
+            return fail(28, f"Resolving timed out after {int(min(max_ms, 5000))} milliseconds")
         if kind == "refused":
             return fail(7, f"Failed to connect to {host} port {port} after 0 ms: Connection refused")
         return fail(28, f"Failed to connect to {host} port {port} after {int(min(max_ms, 130000))} ms: Timeout was reached")
@@ -175,8 +175,8 @@ def _connect(model: "AppModel", cluster: Any, pod: dict[str, Any], ns: str, host
             else:
                 return ("error", "timeout")
     else:
-        if not dns_up(cluster):
-            return ("error", "dns")
+        if not can_resolve(cluster, pod):
+            return ("error", "dns_timeout")
         t = resolve_host(cluster, ns, host)
         if t is None:
             return ("error", "dns")
@@ -188,6 +188,8 @@ def _connect(model: "AppModel", cluster: Any, pod: dict[str, Any], ns: str, host
     rules = world.chaos_at(cluster.t)
     if direct_pod is not None:
         pv = world.by_ip.get(pod_ip(direct_pod))
+        if pv is not None and direct_pod is not pod and not allowed(cluster, pod, direct_pod, port):
+            return ("error", "timeout")
         if pv is None or not pv.accepts(port):
             return ("error", "refused")
         _, loss, delay = world.chaos_on(pv.process.labeled or "", rules) if pv.process.labeled in app.services else (0, 0, 0)
@@ -202,6 +204,8 @@ def _connect(model: "AppModel", cluster: Any, pod: dict[str, Any], ns: str, host
     pick = reach.endpoints[stable_hash(svc_name, port, cluster.t) % len(reach.endpoints)]
     tp = entry.get("targetPort", port)
     tp = reach.target_port if isinstance(tp, str) and not tp.isdigit() else int(tp)
+    if not allowed(cluster, pod, pick.pod, tp):
+        return ("error", "timeout")  # dropped by a NetworkPolicy
     if not pick.accepts(tp):
         return ("error", "refused")
     f, loss, delay = world.chaos_on(svc_name, rules)

@@ -4,15 +4,18 @@ Nothing runs per request. For a query the model builds a :class:`World` (the nam
 the workload's entry rates down the call graph (callers first), then computes each operation's error
 probability and latency bottom-up (callees first): a call fails when the callee's Service is missing,
 has no ready endpoints, its endpoints do not accept on the targetPort, the network drops or delays it
-(NetworkChaos), the client's DB credentials are rejected, or the callee itself fails; failures of
-critical calls fail the caller. Latency is a two-part mixture (a lognormal body at ``m`` ms plus a slow
+(NetworkChaos), a NetworkPolicy drops it (a timeout), the caller cannot resolve the name (CoreDNS
+down), the client's DB credentials are rejected, or the callee itself fails; failures of critical
+calls fail the caller. A service whose CPU demand nears its pods' CPU limit is throttled by the CFS
+quota: a growing share of its requests waits for the next 100 ms period (or several), so its latency
+and its callers' latency rise without errors. Latency is a two-part mixture (a lognormal body at ``m`` ms plus a slow
 fraction ``s`` taking ``e`` ms more), which gives p50/p95/p99 cheaply.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import NormalDist
 from typing import Any
 
@@ -23,6 +26,21 @@ __all__ = ["ServiceStats", "OpStat", "EdgeStat", "Evaluation", "evaluate", "base
 
 _SIGMA = 0.45
 _ND = NormalDist()
+#: CPU a serving process burns with no traffic (cores), as the metrics report it
+IDLE_CORES = 0.002
+#: CFS quota period (ms) and the usage/limit ratio from which throttling shows in latency
+CFS_PERIOD_MS = 100.0
+THROTTLE_FROM = 0.8
+#: how long a client waits for a name lookup that gets no answer (resolv.conf timeout, ms)
+DNS_TIMEOUT_MS = 5000.0
+
+
+def throttle_tail(usage: float, timeout_ms: float) -> tuple[float, float]:
+    """(share of requests delayed, extra ms) for a container using ``usage`` x its CPU limit."""
+    if usage <= THROTTLE_FROM:
+        return (0.0, 0.0)
+    share = min(0.95, 1.0 - THROTTLE_FROM / usage)
+    return (share, min(0.5 * timeout_ms, CFS_PERIOD_MS * max(1.0, usage)))
 
 
 @dataclass(frozen=True)
@@ -65,6 +83,7 @@ class Evaluation:
     ops: dict[tuple[str, str], OpStat]
     edges: dict[tuple[str, str], EdgeStat]
     services: dict[str, OpStat]
+    throttled: dict[str, tuple[float, float]] = field(default_factory=dict)  # service -> (share delayed, extra ms)
 
 
 def quantile(m: float, s: float, e: float, p: float) -> float:
@@ -120,6 +139,8 @@ def _entry_rates(app: App, world: World | None) -> dict[tuple[str, str], float]:
     if world is not None:
         if not world.source_ok:
             return {k: 0.0 for k in rates}
+        for key, rps in world.extra_load.items():
+            rates[key] = rates.get(key, 0.0) + rps
         if world.fx.flood_rps and ("load-generator", "index") in app.operations:
             rates[("load-generator", "index")] = rates.get(("load-generator", "index"), 0.0) + world.fx.flood_rps
     return rates
@@ -145,29 +166,40 @@ def evaluate(app: App, world: World | None, t: float) -> Evaluation:
         r = rate[op.key]
         if r <= 0:
             continue
+        if world is not None and op.service in world.no_dns:
+            continue  # no call leaves a service that cannot resolve its callees
         for c in op.calls:
             if world and (op.service, c.callee) in world.fx.unreachable:
                 continue
             f, loss, _ = chaos[c.callee]
             k = (c.callee, c.op)
+            denied = world.denied.get((op.service, c.callee), 0.0) if world is not None else 0.0
             if k in rate:
-                rate[k] += r * c.count * conn_ok[c.callee] * (1.0 - f * loss)
+                rate[k] += r * c.count * conn_ok[c.callee] * (1.0 - f * loss) * (1.0 - denied)
     svc_rate: dict[str, float] = {}
     for (s, _), r in rate.items():
         svc_rate[s] = svc_rate.get(s, 0.0) + r
     ops: dict[tuple[str, str], OpStat] = {}
     edges: dict[tuple[str, str], EdgeStat] = {}
+    throttle_by_svc: dict[str, tuple[float, float]] = {}
     for op in order:  # callees first
         svc = op.service
         sv = app.services[svc]
         err0, msg0 = world.fx.errors.get(op.key, (0.0, "")) if world else (0.0, "")
         mult = world.fx.lat_mult.get(svc, 1.0) if world else 1.0
+        throttled = (0.0, 0.0)
         if world is not None and svc in world.reach and world.reach[svc].serving:
             rho = svc_rate.get(svc, 0.0) * sv.cpu_ms / 1000.0 / len(world.reach[svc].serving)
             if rho > 0.5:
                 mult *= min(20.0, 1.0 + (rho - 0.5) * 6.0)
+            limit = world.cpu_limit.get(svc)
+            if limit:
+                throttled = throttle_tail((rho + IDLE_CORES + world.fx.cpu.get(svc, 0.0)) / limit, timeout)
         m = op.self_ms * mult
         s, e = world.fx.slow.get(op.key, (0.0, 0.0)) if world else (0.0, 0.0)
+        if throttled[0]:
+            s, e = _combine(s, e, *throttled)
+            throttle_by_svc[svc] = throttled
         f, _, d = chaos[svc]
         if f and d:
             s, e = _combine(s, e, f, d)
@@ -215,7 +247,7 @@ def evaluate(app: App, world: World | None, t: float) -> Evaluation:
         agg2.rate = tot
         if st.err > 0 and st.err * w >= agg2.err * (tot - w):
             agg2.kind, agg2.msg, agg2.via = st.kind, st.msg, st.via
-    return Evaluation(ops, edges, services)
+    return Evaluation(ops, edges, services, throttle_by_svc)
 
 
 def _edge(app: App, world: World | None, op: Operation, c: Call, ops: dict[tuple[str, str], OpStat],
@@ -227,6 +259,11 @@ def _edge(app: App, world: World | None, op: Operation, c: Call, ops: dict[tuple
     if (op.service, c.callee) in world.fx.unreachable:
         return OpStat(err=1.0, kind="unreachable", msg=world.fx.unreachable[(op.service, c.callee)], m=2.0)
     reach = world.reach.get(c.callee)
+    if op.service in world.no_dns and reach is not None:
+        src = next((pv.ip for pv in world.pods.get(op.service, []) if pv.running), "10.244.1.2")
+        port = 32768 + hash_port(op.service, c.callee)
+        return OpStat(err=1.0, kind="dns", msg=f"read udp {src}:{port}->10.96.0.10:53: i/o timeout",
+                      m=min(timeout, DNS_TIMEOUT_MS))
     parts: list[tuple[float, str, str]] = []
     if reach is not None:
         if not reach.exists or not reach.endpoints:
@@ -235,6 +272,10 @@ def _edge(app: App, world: World | None, op: Operation, c: Call, ops: dict[tuple
             parts.append((1.0 - conn_ok[c.callee], "refused", ""))
     f, loss, d = chaos[c.callee]
     s, e = target.s, target.e
+    denied = world.denied.get((op.service, c.callee), 0.0)
+    if denied:  # a NetworkPolicy drops the SYN: the client waits out its deadline
+        parts.append((denied, "timeout", ""))
+        s, e = _combine(s, e, denied, timeout)
     if f and loss:
         p_loss = f * (loss if loss >= 0.9 else loss * loss)
         parts.append((p_loss, "timeout", ""))
@@ -259,6 +300,13 @@ def _edge(app: App, world: World | None, op: Operation, c: Call, ops: dict[tuple
         if p > best[0]:
             best = (p, k, msg)
     return OpStat(err=1.0 - ok, kind=best[1], msg=best[2], m=target.m + 0.3, s=s, e=e, via=c.callee)
+
+
+def hash_port(*parts: str) -> int:
+    """A stable ephemeral-port offset for a client socket named by ``parts`` (0..28000)."""
+    from aoi_gym.cluster.sim.appmodel.util import stable_hash
+
+    return stable_hash(*parts) % 28000
 
 
 def baseline(app: App) -> Evaluation:

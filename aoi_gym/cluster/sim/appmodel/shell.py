@@ -133,9 +133,9 @@ def _run_argv(ctx: _Ctx, argv: list[str], stdin: str | None) -> ExecResult:
     if prog == "curl":
         return run_curl(ctx.model, ctx.cluster, ctx.pod, argv)
     if prog == "nslookup":
-        return run_nslookup(ctx.cluster, ctx.ns, argv)
+        return run_nslookup(ctx.cluster, ctx.ns, argv, ctx.pod)
     if prog == "getent":
-        return run_getent(ctx.cluster, ctx.ns, argv)
+        return run_getent(ctx.cluster, ctx.ns, argv, ctx.pod)
     return _builtin(ctx, prog, argv, stdin)
 
 

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 __all__ = ["namespace_traces", "MAX_SPANS"]
 
 MAX_SPANS = 200
-_CONN_KINDS = ("refused", "no_endpoints", "no_service", "timeout", "unreachable", "auth", "authz", "tls")
+_CONN_KINDS = ("refused", "no_endpoints", "no_service", "dns", "timeout", "unreachable", "auth", "authz", "tls")
 _GRPC_CODE = {"refused": "Unavailable", "no_endpoints": "Unavailable", "no_service": "Unavailable", "unreachable": "Unavailable",
+              "dns": "Unavailable",
               "timeout": "DeadlineExceeded", "auth": "Unknown", "authz": "Unknown", "tls": "Unknown", "error": "Unknown"}
 
 
@@ -64,6 +65,9 @@ class _Builder:
         dur_ms = max(0.05, base * math.exp(0.35 * self.rng.normal()))
         if slow_s and self.rng.random() < slow_s:
             dur_ms += slow_e
+        thr_s, thr_e = self.ev.throttled.get(service, (0.0, 0.0))
+        if thr_s and self.rng.random() < thr_s:  # waited for CFS quota
+            dur_ms += thr_e * float(self.rng.uniform(0.6, 1.2))
         cursor = start_us + int(dur_ms * 500)
         for c in (o.calls if o else ()):
             n = int(c.count) + (1 if self.rng.random() < c.count - int(c.count) else 0)
@@ -88,7 +92,7 @@ class _Builder:
             # a client span in the caller: stores are not traced themselves; failed connects never reach the callee
             failed = conn_fail or (edge is not None and edge.err > 0 and self.rng.random() < edge.err)
             kind = edge.kind if failed and edge is not None else ""
-            ms = self.app.timeout_ms if kind == "timeout" else (1.0 if failed else max(0.05, (edge.m if edge else 0.5) * math.exp(0.3 * self.rng.normal())))
+            ms = self.app.timeout_ms if kind == "timeout" else (edge.m if kind == "dns" else 1.0) if failed else (max(0.05, (edge.m if edge else 0.5) * math.exp(0.3 * self.rng.normal())))
             sid = self.new_id()
             self.spans.append(Span(self.trace_id, sid, parent, caller, f"{c.op} {c.callee}" if callee.is_store else c.op,
                                    start_us, int(ms * 1000), failed, _status(callee.protocol, failed, kind)))

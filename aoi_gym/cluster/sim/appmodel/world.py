@@ -2,8 +2,10 @@
 
 For each service of the topology: does its Service exist, which endpoints are ready, which of them run
 a process that accepts on the Service's targetPort (a targetPort of 9999 while the server listens on
-9090 refuses every connection). Plus per-request MongoDB credential/TLS problems, flagd flags and the
-NetworkChaos rules that touch the namespace's pods.
+9090 refuses every connection). Plus per-request MongoDB credential/TLS problems, flagd flags, the
+NetworkChaos rules that touch the namespace's pods, the CPU limits of serving pods (CFS throttling),
+the NetworkPolicies between callers and callees, whether callers can resolve names (CoreDNS), and
+extra load from in-cluster load generators (``ghz``/``wrk2`` pods aimed at a service).
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from aoi_gym.apps.base import App
 from aoi_gym.cluster.sim.appmodel.chaos import NetRule, network_rules
 from aoi_gym.cluster.sim.appmodel.flags import FlagEffects, flag_effects, read_flags
 from aoi_gym.cluster.sim.appmodel.identity import Process, container_spec, identify
+from aoi_gym.cluster.sim.appmodel.loadgen import load_of
 from aoi_gym.cluster.sim.appmodel.mongo import check_client
+from aoi_gym.cluster.sim.appmodel.netpolicy import allowed, can_resolve, dns_up, has_policies
 from aoi_gym.cluster.sim.appmodel.plans import effective_db_client
-from aoi_gym.cluster.sim.appmodel.util import cluster_ip, label_of, main_container_status, pod_ip, pod_ready, pod_serving_phase
+from aoi_gym.cluster.sim.appmodel.util import (cluster_ip, label_of, main_container_status, parse_cpu_cores, pod_ip, pod_ready,
+                                               pod_serving_phase)
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.appmodel import AppModel
@@ -75,9 +80,12 @@ class World:
         self.app, self.ns, self.cluster, self.t = app, ns, cluster, cluster.t
         self.pods: dict[str, list[PodView]] = {}
         by_ip: dict[str, PodView] = {}
+        self.extra_load: dict[tuple[str, str], float] = {}  # (service, op) -> rps from in-cluster load generators
         for p in cluster.iter_objects("Pod", ns):
             svc = label_of(p, app.label_key)
             if svc is None or svc not in app.services:
+                for key, rps in load_of(cluster, app, ns, p).items():
+                    self.extra_load[key] = self.extra_load.get(key, 0.0) + rps
                 continue
             cname = app.container_name(svc)
             spec = container_spec(p, cname) or (p["spec"]["containers"][0] if p["spec"].get("containers") else {})
@@ -97,6 +105,48 @@ class World:
         self.db_issues: dict[tuple[str, str], tuple[str, str]] = self._db_issues(model)
         src = app.workload_source
         self.source_ok = src is None or any(pv.healthy_process for pv in self.pods.get(src, []))
+        self.cpu_limit: dict[str, float] = self._cpu_limits()
+        self.no_dns: set[str] = self._unresolving()
+        self.denied: dict[tuple[str, str], float] = self._denied() if has_policies(cluster, ns) else {}
+
+    def _cpu_limits(self) -> dict[str, float]:
+        """Service -> the smallest CPU limit (cores) among its serving pods' main containers."""
+        out: dict[str, float] = {}
+        for name, r in self.reach.items():
+            for pv in r.serving:
+                c = container_spec(pv.pod, self.app.container_name(name)) or {}
+                lim = parse_cpu_cores(((c.get("resources") or {}).get("limits") or {}).get("cpu"))
+                if lim is not None and lim > 0:
+                    out[name] = min(out.get(name, lim), lim)
+        return out
+
+    def _representative(self, service: str) -> PodView | None:
+        return next((pv for pv in self.pods.get(service, []) if pv.healthy_process), None)
+
+    def _unresolving(self) -> set[str]:
+        """Services whose pods cannot resolve Service names (CoreDNS down, or DNS egress denied)."""
+        up = dns_up(self.cluster)
+        if up and not has_policies(self.cluster, self.ns):
+            return set()
+        out = set()
+        for name in self.app.services:
+            pv = self._representative(name)
+            if pv is not None and (not up or not can_resolve(self.cluster, pv.pod)):
+                out.add(name)
+        return out
+
+    def _denied(self) -> dict[tuple[str, str], float]:
+        """(caller, callee) -> fraction of the callee's serving pods a NetworkPolicy keeps the caller from."""
+        out: dict[tuple[str, str], float] = {}
+        pairs = sorted({(op.service, c.callee) for op in self.app.operations.values() for c in op.calls})
+        for caller, callee in pairs:
+            src, reach = self._representative(caller), self.reach.get(callee)
+            if src is None or reach is None or not reach.serving:
+                continue
+            blocked = sum(1 for pv in reach.serving if not allowed(self.cluster, src.pod, pv.pod, reach.target_port))
+            if blocked:
+                out[(caller, callee)] = blocked / len(reach.serving)
+        return out
 
     def _flags(self, cluster: Any) -> dict[str, Any] | None:
         if "flagd" not in self.app.services:
