@@ -11,6 +11,7 @@ deployment tool (kubectl apply of the kompose files, or a Helm chart) would crea
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -187,12 +188,10 @@ class App:
         register = getattr(getattr(cluster, "app", None), "register_app", None)
         if register is not None:
             register(cluster, self)
-        # Like `kubectl apply -f dir/`: every object exists before the controllers act. On SimCluster this
-        # defers reconciling to one pass at the end (a create otherwise reconciles the whole cluster).
-        deferred = hasattr(cluster, "_reconciling") and not cluster._reconciling
-        if deferred:
-            cluster._reconciling = True
-        try:
+        # Like `kubectl apply -f dir/`: every object exists before the controllers act. On SimCluster the
+        # batch defers reconciling to one pass at the end (a create otherwise reconciles the whole cluster).
+        batch = getattr(cluster, "batch", None)
+        with batch() if batch is not None else contextlib.nullcontext():
             for obj in sorted(self.manifests(values), key=self._install_rank):
                 if obj["kind"] == "PersistentVolume":
                     try:
@@ -203,11 +202,6 @@ class App:
                 cluster.create(obj)
             if self.helm_release:
                 cluster.create(release_secret(self, values or {}, revision=1))
-        finally:
-            if deferred:
-                cluster._reconciling = False
-        if deferred:
-            cluster.reconcile()
 
 
 _STORE_OP_MS = {"mongodb": 0.9, "memcached": 0.15, "redis": 0.2, "kafka": 0.5, "flagd": 0.3}

@@ -100,9 +100,14 @@ class Span:
 
 @runtime_checkable
 class Cluster(Protocol):
-    """What a backend must offer. ``kind`` is the Kubernetes kind (``"Pod"``, ``"Deployment"``...)."""
+    """What a backend must offer. ``kind`` is the Kubernetes kind (``"Pod"``, ``"Deployment"``...).
 
-    def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any]: ...
+    ``get`` and ``list`` return objects the caller owns, unless it passes ``readonly=True`` (optional for a
+    backend to accept): then the returned objects may be shared with the backend (no copy) and the caller
+    must not modify them.
+    """
+
+    def get(self, kind: str, name: str, namespace: str | None = None, readonly: bool = False) -> dict[str, Any]: ...
 
     def list(
         self,
@@ -110,6 +115,7 @@ class Cluster(Protocol):
         namespace: str | None = None,
         label_selector: str | None = None,
         field_selector: str | None = None,
+        readonly: bool = False,
     ) -> list[dict[str, Any]]: ...
 
     def create(self, obj: dict[str, Any], dry_run: bool = False) -> dict[str, Any]: ...

@@ -7,10 +7,11 @@ containers. Everything random comes from one seeded ``numpy.random.Generator``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
@@ -38,6 +39,11 @@ _NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 def format_time(epoch_seconds: float) -> str:
     """RFC 3339 timestamp as the API server writes it (``2026-01-05T09:00:00Z``)."""
     return _dt.datetime.fromtimestamp(int(epoch_seconds), tz=_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _namespace_name(obj: dict[str, Any]) -> tuple[str, str]:
+    meta = obj["metadata"]
+    return meta.get("namespace", ""), meta["name"]
 
 
 class SimCluster:
@@ -72,6 +78,7 @@ class SimCluster:
         self.controllers = controllers
         self.app = app_model
         self._reconciling = False
+        self._batch_depth = 0
 
     # ------------------------------------------------------------------ clock and randomness
     def now(self) -> float:
@@ -101,6 +108,8 @@ class SimCluster:
         """Move simulated time forward, letting controllers act at each deadline on the way."""
         if seconds < 0:
             raise ValueError(f"cannot advance by a negative time ({seconds})")
+        if self._batch_depth:
+            raise RuntimeError("advance() inside SimCluster.batch(): leave the batch first")
         target = self.t + seconds
         for _ in range(100000):
             self.reconcile()
@@ -112,9 +121,27 @@ class SimCluster:
         self.t = target
         self.reconcile()
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator["SimCluster"]:
+        """Defer reconciling until the block exits, then reconcile once (like ``kubectl apply -f dir/``:
+        every object exists before the controllers act). Nested batches reconcile at the outermost exit;
+        a block that raises leaves its writes to the next reconcile. ``advance()`` inside raises.
+
+            with cluster.batch():
+                for obj in manifests:
+                    cluster.create(obj)
+        """
+        self._batch_depth += 1
+        try:
+            yield self
+        finally:
+            self._batch_depth -= 1
+        if not self._batch_depth:
+            self.reconcile()
+
     def reconcile(self) -> None:
-        """Run every controller until none changes anything (bounded)."""
-        if self._reconciling:
+        """Run every controller until none changes anything (bounded). A no-op inside :meth:`batch`."""
+        if self._reconciling or self._batch_depth:
             return
         self._reconciling = True
         try:
@@ -137,12 +164,13 @@ class SimCluster:
     def _ns(self, kind: str, namespace: str | None) -> str | None:
         return (namespace or "default") if self._info(kind).namespaced else None
 
-    def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any]:
+    def get(self, kind: str, name: str, namespace: str | None = None, readonly: bool = False) -> dict[str, Any]:
+        """A copy of one object (``readonly=True``: the stored object itself; do not modify it)."""
         info = self._info(kind)
         obj = self.store.peek(kind, name, self._ns(kind, namespace))
         if obj is None:
             raise NotFound(f'{info.resource_ref} "{name}" not found')
-        return json_copy(obj)
+        return obj if readonly else json_copy(obj)
 
     def list(
         self,
@@ -150,18 +178,19 @@ class SimCluster:
         namespace: str | None = None,
         label_selector: str | None = None,
         field_selector: str | None = None,
+        readonly: bool = False,
     ) -> list[dict[str, Any]]:
+        """Copies of the matching objects sorted by (namespace, name); ``readonly=True``: the stored
+        objects themselves, in a new list (do not modify the objects)."""
         info = self._info(kind)
-        lp = parse_label_selector(label_selector)
-        fp = parse_field_selector(field_selector)
         ns = namespace if info.namespaced else None
-        out = [
-            json_copy(o)
-            for o in self.store.iter(kind, ns)
-            if lp(o["metadata"].get("labels") or {}) and fp(o)
-        ]
-        out.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
-        return out
+        objs = self.store.list_view(kind, ns)
+        if label_selector or field_selector:
+            lp = parse_label_selector(label_selector)
+            fp = parse_field_selector(field_selector)
+            objs = [o for o in objs if lp(o["metadata"].get("labels") or {}) and fp(o)]
+        out = sorted(objs, key=_namespace_name)
+        return out if readonly else [json_copy(o) for o in out]
 
     def iter_objects(self, kind: str, namespace: str | None = None) -> Iterable[dict[str, Any]]:
         """Internal fast path: stored objects without copies. Do not mutate them."""

@@ -6,6 +6,9 @@ copy of every object, and lets ``digest()`` cache one hash per stored object.
 
 Internal code reads with :meth:`peek` / :meth:`iter` (no copy: do not mutate what you get) and writes
 with :meth:`put` (hand over a fresh dict you will not touch again).
+
+Change tracking: ``resource_version`` goes up on every put and every remove, and ``kind_version(kind)``
+on every put or remove of that kind, so controllers can skip passes over kinds that did not change.
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ class ObjectStore:
     def __init__(self) -> None:
         self._by_kind: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
         self._hashes: dict[tuple[str, str, str], str] = {}
+        self._kind_versions: dict[str, int] = {}
+        self._count = 0
+        # kind -> (kind version, {namespace: [objects in store order]}): built on demand for namespaced reads
+        self._ns_index: dict[str, tuple[int, dict[str, list[dict[str, Any]]]]] = {}
         self.resource_version = 0
 
     # -- reads (no copies) ------------------------------------------------------------------
@@ -49,13 +56,41 @@ class ObjectStore:
             return iter(())
         if namespace is None:
             return iter(list(bucket.values()))
-        return iter([o for (ns, _), o in bucket.items() if ns == namespace])
+        return iter(self._namespace_index(kind, bucket).get(namespace, ()))
+
+    def list_view(self, kind: str, namespace: str | None = None) -> list[dict[str, Any]]:
+        """Like :meth:`iter` but a list; for a namespace it is the cached index itself: do not modify it."""
+        bucket = self._by_kind.get(kind)
+        if not bucket:
+            return []
+        if namespace is None:
+            return list(bucket.values())
+        return self._namespace_index(kind, bucket).get(namespace, [])
+
+    def _namespace_index(self, kind: str, bucket: dict) -> dict[str, list[dict[str, Any]]]:
+        version = self._kind_versions.get(kind, 0)
+        cached = self._ns_index.get(kind)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        index: dict[str, list[dict[str, Any]]] = {}
+        for (ns, _), o in bucket.items():
+            lst = index.get(ns)
+            if lst is None:
+                index[ns] = [o]
+            else:
+                lst.append(o)
+        self._ns_index[kind] = (version, index)
+        return index
 
     def kinds(self) -> list[str]:
         return [k for k, b in self._by_kind.items() if b]
 
     def count(self) -> int:
-        return sum(len(b) for b in self._by_kind.values())
+        return self._count
+
+    def kind_version(self, kind: str) -> int:
+        """Counter bumped by every put and remove of ``kind`` (0 for a kind never stored)."""
+        return self._kind_versions.get(kind, 0)
 
     # -- writes -------------------------------------------------------------------------------
     def put(self, obj: dict[str, Any]) -> dict[str, Any]:
@@ -64,24 +99,44 @@ class ObjectStore:
         meta = obj.setdefault("metadata", {})
         meta["resourceVersion"] = str(self.resource_version)
         kind, ns, name = obj["kind"], meta.get("namespace") or "", meta["name"]
-        self._by_kind.setdefault(kind, {})[(ns, name)] = obj
+        bucket = self._by_kind.get(kind)
+        if bucket is None:
+            bucket = self._by_kind[kind] = {}
+        if (ns, name) not in bucket:
+            self._count += 1
+        bucket[(ns, name)] = obj
         self._hashes.pop((kind, ns, name), None)
+        self._kind_versions[kind] = self._kind_versions.get(kind, 0) + 1
         return obj
 
     def remove(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
+        """Remove and return an object (None when absent); a removal bumps the versions like a put."""
         ns = namespace or ""
-        self._hashes.pop((kind, ns, name), None)
-        return self._by_kind.get(kind, {}).pop((ns, name), None)
+        gone = self._by_kind.get(kind, {}).pop((ns, name), None)
+        if gone is not None:
+            self._hashes.pop((kind, ns, name), None)
+            self._count -= 1
+            self.resource_version += 1
+            self._kind_versions[kind] = self._kind_versions.get(kind, 0) + 1
+        return gone
 
     # -- snapshot / digest --------------------------------------------------------------------
     def snapshot(self) -> tuple:
-        return ({k: dict(b) for k, b in self._by_kind.items()}, dict(self._hashes), self.resource_version)
+        return (
+            {k: dict(b) for k, b in self._by_kind.items()},
+            dict(self._hashes),
+            self.resource_version,
+            dict(self._kind_versions),
+        )
 
     def restore(self, snap: tuple) -> None:
-        by_kind, hashes, rv = snap
+        by_kind, hashes, rv, kind_versions = snap
         self._by_kind = {k: dict(b) for k, b in by_kind.items()}
         self._hashes = dict(hashes)
         self.resource_version = rv
+        self._kind_versions = dict(kind_versions)
+        self._count = sum(len(b) for b in self._by_kind.values())
+        self._ns_index = {}
 
     def digest_parts(self) -> list[tuple[tuple[str, str, str], str]]:
         out = []

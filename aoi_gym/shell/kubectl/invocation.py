@@ -44,9 +44,15 @@ class Invocation:
     err: list[str] = field(default_factory=list)
     namespace: str = "default"
     namespace_given: bool = False
+    #: a read-only verb: ``cluster.get``/``list`` return the backend's shared objects (never modify them)
+    shared_reads: bool = False
 
     @property
     def cluster(self) -> Any:
+        if self.shared_reads:
+            from aoi_gym.shell.kubectl.readview import read_view
+
+            return read_view(self.ctx.cluster)
         return self.ctx.cluster
 
     def now(self) -> float:

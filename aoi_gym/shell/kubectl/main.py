@@ -181,7 +181,7 @@ def _dispatch(argv: list[str], stdin: str, ctx: ShellContext) -> tuple[Invocatio
             inv.print(_HELP_TEXT)
             return inv, 0
         raise _unknown_command(verb)
-    inv = Invocation(ctx, verb, words[:pos] + words[pos + 1 :], stdin)
+    inv = Invocation(ctx, verb, words[:pos] + words[pos + 1 :], stdin, shared_reads=verb in READ_VERBS)
     if "-h" in inv.argv or "--help" in inv.argv:
         from aoi_gym.shell.kubectl.verbs.help import verb_help
 

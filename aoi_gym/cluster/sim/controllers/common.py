@@ -104,17 +104,15 @@ class SimController:
 
 
 def store_version(cluster: "SimCluster") -> str:
-    """Changes whenever the store does: the resourceVersion counter plus the object count (removals
-    do not bump the counter)."""
-    return f"{cluster.store.resource_version}/{cluster.store.count()}"
+    """Changes whenever the store does (puts and removes both bump the resourceVersion counter)."""
+    return str(cluster.store.resource_version)
 
 
 # ---------------------------------------------------------------------------------------------- objects
 def remove_object(cluster: "SimCluster", kind: str, name: str, namespace: str | None = None) -> None:
-    """Remove an object for good and bump the store's resourceVersion so every controller (and the
-    reconcile loop) notices."""
-    if cluster.store.remove(kind, name, namespace) is not None:
-        cluster.store.resource_version += 1
+    """Remove an object for good (the store bumps its resourceVersion, so every controller and the
+    reconcile loop notice)."""
+    cluster.store.remove(kind, name, namespace)
 
 
 def put_new(cluster: "SimCluster", obj: dict[str, Any]) -> dict[str, Any] | None:
