@@ -10,7 +10,6 @@ the local shell and shell scripts run inside a container by ``kubectl exec ... s
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -44,9 +43,6 @@ DANGEROUS_ENV = frozenset(
         "PAGER", "HELM_PLUGINS", "KUBECTL_PLUGINS_PATH", "GLOBIGNORE", "PYTHONPATH", "PYTHONSTARTUP",
     }
 )
-
-
-_ASSIGN_OP = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):?=")
 
 
 @dataclass(frozen=True)
@@ -140,36 +136,28 @@ def _redirect_findings(redirects: tuple[Redirect, ...], ctx: Ctx, program: str) 
     return out, stdin
 
 
-def _lexer_cls():
-    """The parser class, which lexes ``$(...)`` bodies (the bare Lexer cannot, and then we deny)."""
-    from aoi_gym.shell import parse as _parse_mod
-    from aoi_gym.shell.lexer import Lexer
-
-    return getattr(_parse_mod, "_Parser", Lexer)
-
-
-def _hidden_scripts(word: Word, depth: int = 0) -> list[Script]:
-    """Every command substitution the shell may run while expanding ``word``: those the parser
-    lists, and those inside ``${VAR:-$(...)}`` operators and ``$(( $(...) ))`` arithmetic, whose
-    text the interpreter lexes and expands only at run time. Raises ValueError if that text does
-    not lex (the interpreter would fail too, but we refuse rather than guess)."""
-    if not word.has_expansion:
-        return []
-    scripts = list(word.substitutions)
+def _assigned_params(word: Word) -> list[str]:
+    """Names that ``${NAME:=...}`` / ``${NAME=...}`` expansions in ``word`` may assign (at any depth)."""
+    names: list[str] = []
     for p in word.parts:
-        if p.kind == "param":
-            m = _ASSIGN_OP.match(p.text)
-            if m and m.group(1) in DANGEROUS_ENV:
-                raise ValueError(f"${{{p.text[:40]}}} may assign {m.group(1)}")
-        if p.kind in ("param", "arith") and ("$" in p.text or "`" in p.text):
-            if depth > MAX_DEPTH:
-                raise ValueError("expansions nested too deeply")
-            try:
-                inner = _lexer_cls()(p.text).lex_heredoc_body()
-            except Exception as e:
-                raise ValueError(f"cannot read the expansion {p.text[:60]!r}: {str(e)[:80]}") from None
-            scripts.extend(_hidden_scripts(inner, depth + 1))
-    return scripts
+        if p.kind == "param" and p.op in (":=", "="):
+            names.append(p.name)
+        for arg in p.args:  # operator arguments and $(( )) expressions
+            names.extend(_assigned_params(arg))
+    return names
+
+
+def _hidden_scripts(word: Word) -> tuple[Script, ...]:
+    """Every command substitution the shell may run while expanding ``word``. The parser records
+    them all in ``word.substitutions``, those inside ``${VAR:-$(...)}`` operators and
+    ``$(( $(...) ))`` too, and the interpreter runs only those parsed scripts. Raises ValueError
+    when an expansion may assign a variable that changes what runs (``${PATH:=/tmp}``)."""
+    if not word.has_expansion:
+        return ()
+    for name in _assigned_params(word):
+        if name in DANGEROUS_ENV:
+            raise ValueError(f"an expansion in {word.raw[:60]!r} may assign {name}")
+    return word.substitutions
 
 
 def _word_subs(words, ctx: Ctx, classify: ArgvClassifier) -> list[Finding]:

@@ -14,13 +14,12 @@ import operator
 import re
 from typing import Callable, Protocol
 
-from aoi_gym.shell.lexer import ParseError
+from aoi_gym.shell.lexer import PARAM_OPS
 from aoi_gym.shell.syntax import Part, Script, Word
 
 __all__ = ["ExpansionError", "Expander", "ExpansionHost", "arith_eval"]
 
 _IFS_WS = " \t\n"
-_PARAM_RE = re.compile(r"^(#?)([A-Za-z_][A-Za-z0-9_]*|[?$#!@*\-0-9])(.*)$", re.S)
 
 
 class ExpansionError(Exception):
@@ -107,27 +106,18 @@ class Expander:
             return word.value
         return "".join(p.text if p.kind == "lit" else self.part_value(p) for p in word.parts)
 
-    def text(self, source: str) -> str:
-        """Expand ``$VAR``/``$(...)`` in text as in a here-document (no quote removal, no splitting)."""
-        if "$" not in source and "`" not in source:
-            return source
-        try:
-            from aoi_gym.shell.parse import parse_text_word
-
-            word = parse_text_word(source)
-        except ParseError as e:
-            raise ExpansionError(str(e)) from None
-        return self.string(word)
-
     # ------------------------------------------------------------------ parts
     def part_value(self, part: Part) -> str:
-        if part.kind == "param":
-            return self.param(part.text)
-        if part.kind == "cmd":
-            return self.host.run_substitution(part.script).rstrip("\n")
-        if part.kind == "arith":
-            return str(arith_eval(self.text(part.text), self.host))
-        if part.kind == "tilde":
+        """The text of one expansion. Only scripts the parser recorded run (``part.script`` and
+        those inside ``part.args``): nothing is lexed or parsed here."""
+        kind = part.kind
+        if kind == "param":
+            return self.param(part)
+        if kind == "cmd":
+            return self.host.run_substitution(part.script).rstrip("\n")  # type: ignore[arg-type]
+        if kind == "arith":
+            return str(arith_eval(self.string(part.args[0]), self.host))
+        if kind == "tilde":
             return self.host.get_var("HOME") or "/root"
         return part.text
 
@@ -137,56 +127,62 @@ class Expander:
             raise ExpansionError(f"bash: {name}: unbound variable")
         return value
 
-    def param(self, expr: str) -> str:
-        m = _PARAM_RE.match(expr)
-        if not m:
-            raise ExpansionError(f"bash: ${{{expr}}}: bad substitution")
-        length, name, op = m.groups()
-        if length:
-            if op:
-                raise ExpansionError(f"bash: ${{{expr}}}: bad substitution")
-            return str(len(self._lookup(name) or ""))
+    def param(self, part: Part) -> str:
+        """``$X`` / ``${X...}`` (a ``param`` Part, with its operator and arguments parsed)."""
+        op, name = part.op, part.name
         if not op:
             return self._lookup(name) or ""
+        if op == "len":
+            return str(len(self._lookup(name) or ""))
+        if op == "bad":
+            raise ExpansionError(f"bash: ${{{part.text}}}: bad substitution")
         value = self._lookup(name, allow_unset=True)
-        for prefix, handler in _OPERATORS:
-            if op.startswith(prefix):
-                return handler(self, name, value, op[len(prefix) :])
-        if op[0] == ":":  # ${X:offset[:length]}
-            return _substring(value or "", op[1:], self.host)
-        raise ExpansionError(f"bash: ${{{expr}}}: bad substitution")
+        if op == ":":  # ${X:offset[:length]}
+            return _substring(self, value or "", part.args)
+        return _OPERATORS[op](self, name, value, part.args)
+
+
+# Operator handlers get the expander, the parameter's name and value (None: unset) and the
+# operator's argument words; they expand an argument only when bash would.
+Args = tuple[Word, ...]
 
 
 def _default(colon: bool) -> Callable:
-    def handler(ex: Expander, name: str, value: str | None, arg: str) -> str:
+    def handler(ex: Expander, name: str, value: str | None, args: Args) -> str:
         unset = value is None or (colon and value == "")
-        return ex.text(arg) if unset else value  # type: ignore[return-value]
+        return ex.string(args[0]) if unset else value  # type: ignore[return-value]
 
     return handler
 
 
-def _assign(ex: Expander, name: str, value: str | None, arg: str) -> str:
-    if value:
-        return value
-    new = ex.text(arg)
-    ex.host.set_var(name, new)
-    return new
+def _assign(colon: bool) -> Callable:
+    def handler(ex: Expander, name: str, value: str | None, args: Args) -> str:
+        if value is not None and (value or not colon):
+            return value
+        new = ex.string(args[0])
+        ex.host.set_var(name, new)
+        return new
+
+    return handler
 
 
-def _alternate(ex: Expander, name: str, value: str | None, arg: str) -> str:
-    return ex.text(arg) if value else ""
+def _alternate(ex: Expander, name: str, value: str | None, args: Args) -> str:
+    return ex.string(args[0]) if value else ""
 
 
-def _error_if_unset(ex: Expander, name: str, value: str | None, arg: str) -> str:
-    if value:
-        return value
-    raise ExpansionError(f"bash: {name}: {ex.text(arg) or 'parameter null or not set'}")
+def _error_if_unset(colon: bool) -> Callable:
+    def handler(ex: Expander, name: str, value: str | None, args: Args) -> str:
+        if value is not None and (value or not colon):
+            return value
+        raise ExpansionError(f"bash: {name}: {ex.string(args[0]) or 'parameter null or not set'}")
+
+    return handler
 
 
 def _strip(longest: bool, suffix: bool) -> Callable:
-    def handler(ex: Expander, name: str, value: str | None, arg: str) -> str:
+    def handler(ex: Expander, name: str, value: str | None, args: Args) -> str:
         value = value or ""
-        pat = re.compile(_pattern_regex(ex.text(arg)), re.S)
+        pat = re.compile(_pattern_regex(ex.string(args[0])), re.S)
         spans = range(len(value), -1, -1) if longest != suffix else range(len(value) + 1)
         for i in spans:
             piece = value[len(value) - i :] if suffix else value[:i]
@@ -204,11 +200,11 @@ def _pattern_regex(pattern: str) -> str:
 
 
 def _replace(all_: bool) -> Callable:
-    def handler(ex: Expander, name: str, value: str | None, arg: str) -> str:
-        pattern, _, repl = arg.partition("/")
-        regex = _pattern_regex(ex.text(pattern))
+    def handler(ex: Expander, name: str, value: str | None, args: Args) -> str:
+        regex = _pattern_regex(ex.string(args[0]))
+        repl = ex.string(args[1]) if len(args) > 1 else ""
         try:
-            return re.sub(regex, lambda _m: ex.text(repl), value or "", count=0 if all_ else 1)
+            return re.sub(regex, lambda _m: repl, value or "", count=0 if all_ else 1)
         except re.error:
             return value or ""
 
@@ -216,7 +212,7 @@ def _replace(all_: bool) -> Callable:
 
 
 def _case(upper: bool, all_: bool) -> Callable:
-    def handler(ex: Expander, name: str, value: str | None, arg: str) -> str:
+    def handler(ex: Expander, name: str, value: str | None, args: Args) -> str:
         value = value or ""
         if all_:
             return value.upper() if upper else value.lower()
@@ -225,34 +221,37 @@ def _case(upper: bool, all_: bool) -> Callable:
     return handler
 
 
-_OPERATORS: tuple[tuple[str, Callable], ...] = (
-    (":-", _default(True)),
-    ("-", _default(False)),
-    (":=", _assign),
-    (":+", _alternate),
-    ("+", _alternate),
-    (":?", _error_if_unset),
-    ("##", _strip(True, False)),
-    ("#", _strip(False, False)),
-    ("%%", _strip(True, True)),
-    ("%", _strip(False, True)),
-    ("//", _replace(True)),
-    ("/", _replace(False)),
-    ("^^", _case(True, True)),
-    ("^", _case(True, False)),
-    (",,", _case(False, True)),
-    (",", _case(False, False)),
-)
+_OPERATORS: dict[str, Callable] = {
+    ":-": _default(True),
+    "-": _default(False),
+    ":=": _assign(True),
+    "=": _assign(False),
+    ":+": _alternate,
+    "+": _alternate,
+    ":?": _error_if_unset(True),
+    "?": _error_if_unset(False),
+    "##": _strip(True, False),
+    "#": _strip(False, False),
+    "%%": _strip(True, True),
+    "%": _strip(False, True),
+    "//": _replace(True),
+    "/": _replace(False),
+    "^^": _case(True, True),
+    "^": _case(True, False),
+    ",,": _case(False, True),
+    ",": _case(False, False),
+}
+assert set(_OPERATORS) == set(PARAM_OPS)
 
 
-def _substring(value: str, spec: str, host: ExpansionHost) -> str:
-    offset, _, length = spec.partition(":")
-    start = arith_eval(offset or "0", host)
+def _substring(ex: Expander, value: str, args: Args) -> str:
+    host = ex.host
+    start = arith_eval(ex.string(args[0]) or "0", host)
     if start < 0:
         start = max(0, len(value) + start)
-    if not length:
+    if len(args) < 2:
         return value[start:]
-    n = arith_eval(length, host)
+    n = arith_eval(ex.string(args[1]), host)
     return value[start : start + n] if n >= 0 else value[start : len(value) + n]
 
 

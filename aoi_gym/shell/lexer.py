@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from aoi_gym.shell.syntax import Part, Redirect, Script, Word
+from aoi_gym.shell.syntax import Part, Redirect, Script, Word, new_word
 
-__all__ = ["ParseError", "Lexer", "WORD", "OP", "REDIR", "NL", "EOF"]
+__all__ = ["ParseError", "Lexer", "WORD", "OP", "REDIR", "NL", "EOF", "PARAM_OPS", "PARAM_RE", "FLAT_TOKENS", "simple_word"]
 
 class ParseError(Exception):
     """A command line bash would refuse; ``str(e)`` is bash's message (``bash: -c: line 1: ...``)."""
@@ -26,6 +26,33 @@ _SPECIAL_PARAMS = frozenset("?$#!@*-0123456789")
 _GLOB = frozenset("*?[")
 _ANSI_C = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "a": "\a", "e": "\x1b", "0": "\0"}
 _MAX_DEPTH = 100
+
+#: ``${...}``: an optional ``#`` (length), the parameter, and what follows it (the operator and its arguments)
+PARAM_RE = re.compile(r"^(#?)([A-Za-z_][A-Za-z0-9_]*|[?$#!@*\-0-9])(.*)$", re.S)
+#: parameter operators, longest first where one is a prefix of another
+PARAM_OPS = (":-", "-", ":=", "=", ":+", "+", ":?", "?", "##", "#", "%%", "%", "//", "/", "^^", "^", ",,", ",")
+
+# fast paths: blanks/continuations/a comment before a token, and a whole word made only of plain
+# characters, single-quoted strings and double-quoted strings without $, ` or \ inside
+_SKIP = re.compile(r"(?:[ \t]|\\\n)*(?:#[^\n]*)?")
+_SIMPLE_WORD = re.compile(r"""(?:[^ \t\n;&|()<>\\'"$`]+|'[^']*'|"[^"\\$`]*")+""")
+# the common token in one match: blanks, then a simple word ending at a metacharacter (not a
+# comment, not ~, not the N of an N> redirection) or a plain | && || ; operator. Possessive
+# quantifiers: a line it does not fit fails fast, and the general lexer takes over.
+_FAST_TOKEN = re.compile(
+    r"(?:[ \t]|\\\n)*+"
+    r"(?:(?![#~]|[0-9]++[<>])((?:[^ \t\n;&|()<>\\'\"$`]++|'[^']*+'|\"[^\"\\$`]*+\")++)(?![^ \t\n;&|()<>])"
+    r"|(&&|\|\||\|(?![|&])|;(?![;&])))"
+)
+#: a whole line of such tokens (see aoi_gym.shell.parse._parse_flat): (blanks, word, operator) triples
+FLAT_TOKENS = re.compile(
+    r"([ \t]*+)(?:(?![#~]|[0-9]++[<>])((?:[^ \t\n;&|()<>\\'\"$`]++|'[^']*+'|\"[^\"\\$`]*+\")++)(?![^ \t\n;&|()<>])"
+    r"|(&&|\|\||\|(?![|&])|;(?![;&])))"
+)
+_WORD_PIECE = re.compile(r"([^'\"]+)|'([^']*)'|\"([^\"]*)\"")
+_WORD_CACHE: dict[str, Word] = {}  # words without expansions are immutable: share them
+_WORD_CACHE_MAX = 8192
+_OPS = {";": ";", "&": "&", "|": "|", "(": "(", ")": ")"}
 
 # token kinds
 WORD, OP, REDIR, NL, EOF = "word", "op", "redir", "nl", "eof"
@@ -69,58 +96,57 @@ class Lexer:
         return tok
 
     def _lex(self) -> tuple:
+        m = _FAST_TOKEN.match(self.src, self.pos)
+        if m is not None:
+            self.pos = m.end()
+            raw = m.group(1)
+            if raw is None:
+                return (OP, m.group(2), None)
+            return (WORD, "", _WORD_CACHE.get(raw) or simple_word(raw))
         src, n = self.src, self.n
-        while True:
-            while self.pos < n and src[self.pos] in " \t":
-                self.pos += 1
-            if src.startswith("\\\n", self.pos):
-                self.pos += 2
-                continue
-            if self.pos < n and src[self.pos] == "#":
-                end = src.find("\n", self.pos)
-                self.pos = n if end < 0 else end
-            break
-        if self.pos >= n:
+        pos = _SKIP.match(src, self.pos).end()
+        self.pos = pos
+        if pos >= n:
             self._read_heredocs()
             return (EOF, "", None)
-        c = src[self.pos]
-        two = src[self.pos : self.pos + 2]
-        if c == "\n":
-            self.pos += 1
-            self._read_heredocs()
-            return (NL, "\n", None)
-        if c == ";":
-            if two in (";;", ";&"):
-                raise self.error(f"syntax error near unexpected token `{two}'")
-            self.pos += 1
-            return (OP, ";", None)
-        if c == "&":
-            if two == "&&":
-                self.pos += 2
-                return (OP, "&&", None)
-            if two == "&>":
+        c = src[pos]
+        if c in _META:
+            if c == "\n":
+                self.pos = pos + 1
+                self._read_heredocs()
+                return (NL, "\n", None)
+            two = src[pos : pos + 2]
+            if c == ";":
+                if two in (";;", ";&"):
+                    raise self.error(f"syntax error near unexpected token `{two}'")
+            elif c == "&":
+                if two == "&&":
+                    self.pos = pos + 2
+                    return (OP, "&&", None)
+                if two == "&>":
+                    return self._lex_redirect("")
+            elif c == "|":
+                if two in ("||", "|&"):
+                    self.pos = pos + 2
+                    return (OP, two, None)
+            elif c in "<>":
                 return self._lex_redirect("")
-            self.pos += 1
-            return (OP, "&", None)
-        if c == "|":
-            if two in ("||", "|&"):
-                self.pos += 2
-                return (OP, two, None)
-            self.pos += 1
-            return (OP, "|", None)
-        if c in "()":
-            self.pos += 1
-            return (OP, c, None)
-        if c in "<>":
-            return self._lex_redirect("")
+            self.pos = pos + 1
+            return (OP, _OPS[c], None)
         if c.isdigit():
-            j = self.pos
+            j = pos
             while j < n and src[j].isdigit():
                 j += 1
             if j < n and src[j] in "<>":
-                fd = src[self.pos : j]
+                fd = src[pos:j]
                 self.pos = j
                 return self._lex_redirect(fd)
+        m = _SIMPLE_WORD.match(src, pos)
+        if m is not None and c != "~":
+            end = m.end()
+            if end >= n or src[end] in _META:
+                self.pos = end
+                return (WORD, "", simple_word(m.group()))
         return (WORD, "", self._lex_word())
 
     def _lex_redirect(self, fd: str) -> tuple:
@@ -177,7 +203,7 @@ class Lexer:
             # bash accepts a body ended by end of input (with a warning); so do we
             body = "".join(line + "\n" for line in lines)
             if quoted:
-                word = Word(raw=body, value=body, parts=(Part("lit", body, True),))
+                word = new_word(body, body, (), False, (Part("lit", body, True),))
             else:
                 word = type(self)(body, self.depth + 1).lex_heredoc_body()
             object.__setattr__(redirect, "heredoc", body)
@@ -238,10 +264,11 @@ class Lexer:
                 parts.append(Part("lit", text, False))
                 value.append(text)
                 self.pos = j
-        return Word(src[start : self.pos], "".join(value), tuple(subs), state["exp"], _merge(parts))
+        return new_word(src[start : self.pos], "".join(value), tuple(subs), state["exp"], _merge(parts))
 
-    def _lex_dquoted(self, parts: list, value: list, subs: list, state: dict, close: str | None) -> None:
-        """Inside double quotes (close='"') or a heredoc body (close=None): up to the closing quote."""
+    def _lex_dquoted(self, parts: list, value: list, subs: list, state: dict, close: str | None, stop: str = "") -> None:
+        """Inside double quotes (close='"') or a heredoc body (close=None): up to the closing quote,
+        or (heredoc mode only) up to an unescaped literal ``stop`` character, left unconsumed."""
         src, n = self.src, self.n
         escapable = '$`"\\' if close else "$`\\"
         buf: list[str] = []
@@ -261,11 +288,13 @@ class Lexer:
                 if not parts or parts[-1].kind != "lit" or not parts[-1].quoted:
                     parts.append(Part("lit", "", True))  # keeps "" an (empty) argument
                 return
+            if c == stop:
+                break
             if c == "\\":
                 nxt = src[self.pos + 1 : self.pos + 2]
                 if nxt == "\n":
                     self.pos += 2
-                elif nxt and nxt in escapable:
+                elif nxt and (nxt in escapable or nxt == stop):  # ${X//\//-}: an escaped separator is text
                     buf.append(nxt)
                     self.pos += 2
                 else:
@@ -284,13 +313,16 @@ class Lexer:
             raise self.eof_matching(close)
         flush()
 
-    def lex_heredoc_body(self) -> Word:
+    def lex_heredoc_body(self, stop: str = "") -> Word:
+        """The text from the current position as a here-document body (``$``/backticks expand,
+        quotes are literal), up to the end or to the first literal ``stop`` character."""
+        start = self.pos
         parts: list[Part] = []
         value: list[str] = []
         subs: list[Script] = []
         state = {"exp": False}
-        self._lex_dquoted(parts, value, subs, state, None)
-        return Word(self.src, "".join(value), tuple(subs), state["exp"], _merge(parts))
+        self._lex_dquoted(parts, value, subs, state, None, stop)
+        return new_word(self.src[start : self.pos], "".join(value), tuple(subs), state["exp"], _merge(parts))
 
     def _lex_dollar(self, parts: list, value: list, subs: list, state: dict, quoted: bool) -> None:
         src, n, p = self.src, self.n, self.pos
@@ -299,8 +331,10 @@ class Lexer:
             end = _match_arith(src, p + 3)
             if end < 0:
                 raise self.eof_matching(")")
-            parts.append(Part("arith", src[p + 3 : end], quoted))
-            subs.extend(self._inner_substitutions(src[p + 3 : end]))
+            text = src[p + 3 : end]
+            expr = self._nested(text).lex_heredoc_body()
+            parts.append(Part("arith", text, quoted, None, "", (expr,)))
+            subs.extend(expr.substitutions)
             self.pos = end + 2
         elif nxt == "(":
             self.pos = p + 2
@@ -314,17 +348,20 @@ class Lexer:
             expr = src[p + 2 : end]
             if not expr:
                 raise self.error("${}: bad substitution")
-            parts.append(Part("param", expr, quoted))
-            subs.extend(self._inner_substitutions(expr))
+            part = self._param(expr, quoted)
+            parts.append(part)
+            for arg in part.args:
+                subs.extend(arg.substitutions)
             self.pos = end + 1
         elif nxt and nxt in _NAME_START:
             j = p + 2
             while j < n and src[j] in _NAME_CHARS:
                 j += 1
-            parts.append(Part("param", src[p + 1 : j], quoted))
+            name = src[p + 1 : j]
+            parts.append(Part("param", name, quoted, None, "", (), name))
             self.pos = j
         elif nxt and nxt in _SPECIAL_PARAMS:
-            parts.append(Part("param", nxt, quoted))
+            parts.append(Part("param", nxt, quoted, None, "", (), nxt))
             self.pos = p + 2
         elif nxt == "'" and not quoted:
             self._lex_ansi_c(parts, value)
@@ -337,12 +374,30 @@ class Lexer:
         value.append(src[p : self.pos])
         state["exp"] = True
 
-    def _inner_substitutions(self, text: str) -> tuple:
-        """Command substitutions inside ``${X:-$(cmd)}`` or ``$(( $(cmd) + 1 ))``, so that
-        iter_commands sees every command that may run."""
-        if "$(" not in text and "`" not in text:
-            return ()
-        return self._nested(text).lex_heredoc_body().substitutions
+    def _param(self, expr: str, quoted: bool) -> Part:
+        """``${expr}`` as a param Part: its name, operator and the operator's arguments lexed now
+        (as here-document text, so ``$(...)`` inside them is parsed once, here, and never again)."""
+        m = PARAM_RE.match(expr)
+        if m is None:
+            return Part("param", expr, quoted, None, "bad")
+        length, name, rest = m.groups()
+        if length:
+            return Part("param", expr, quoted, None, "bad" if rest else "len", (), name)
+        if not rest:
+            return Part("param", expr, quoted, None, "", (), name)
+        op = next((o for o in PARAM_OPS if rest.startswith(o)), None)
+        if op is None:
+            if rest[0] != ":":
+                return Part("param", expr, quoted, None, "bad", (), name)
+            op, sep = ":", ":"  # ${X:offset[:length]}
+        else:
+            sep = "/" if op in ("/", "//") else ""
+        lexer = self._nested(rest[len(op) :])
+        args = [lexer.lex_heredoc_body(sep)]
+        if sep and lexer.pos < lexer.n:
+            lexer.pos += 1
+            args.append(lexer.lex_heredoc_body())
+        return Part("param", expr, quoted, None, op, tuple(args), name)
 
     def _lex_ansi_c(self, parts: list, value: list) -> None:
         src, n = self.src, self.n
@@ -375,7 +430,7 @@ class Lexer:
                 i += 1
         if i >= n:
             raise self.eof_matching("`")
-        script = self._nested("".join(inner)).parse_all()
+        script = self._nested("".join(inner)).parse_all()  # type: ignore[attr-defined]
         raw = src[self.pos : i + 1]
         parts.append(Part("cmd", raw, quoted, script))
         value.append(raw)
@@ -402,6 +457,32 @@ class Lexer:
 
     def parse_list(self, stop_ops: tuple = (), stop_words: tuple = ()) -> tuple[Script, tuple]:
         raise NotImplementedError
+
+
+def simple_word(raw: str) -> Word:
+    """A word of plain characters and quoted strings without expansions (what _SIMPLE_WORD matched),
+    built as the general lexer would build it, and shared through a cache."""
+    word = _WORD_CACHE.get(raw)
+    if word is not None:
+        return word
+    if "'" not in raw and '"' not in raw:
+        glob = "*" in raw or "?" in raw or "[" in raw
+        word = new_word(raw, raw, (), glob, (Part("lit", raw, False),))
+    else:
+        parts: list[Part] = []
+        glob = False
+        for plain, single, double in _WORD_PIECE.findall(raw):
+            if plain:
+                parts.append(Part("lit", plain, False))
+                glob = glob or "*" in plain or "?" in plain or "[" in plain
+            else:
+                parts.append(Part("lit", single or double, True))
+        merged = _merge(parts)
+        word = new_word(raw, "".join(p.text for p in merged), (), glob, merged)
+    if len(_WORD_CACHE) >= _WORD_CACHE_MAX:
+        _WORD_CACHE.clear()
+    _WORD_CACHE[raw] = word
+    return word
 
 
 def _merge(parts: list[Part]) -> tuple[Part, ...]:

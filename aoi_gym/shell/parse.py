@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from aoi_gym.shell.lexer import EOF, NL, OP, REDIR, WORD, Lexer, ParseError
+from aoi_gym.shell.lexer import _WORD_CACHE, EOF, FLAT_TOKENS, NL, OP, REDIR, WORD, Lexer, ParseError, simple_word
 
 from aoi_gym.shell.syntax import (
     AndOr,
@@ -36,6 +36,11 @@ from aoi_gym.shell.syntax import (
     Word,
     iter_commands,
     iter_words,
+    new_andor,
+    new_pipeline,
+    new_script,
+    new_simple,
+    new_word,
     to_source,
 )
 
@@ -65,6 +70,8 @@ _ASSIGN_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _UNSUPPORTED = frozenset({"case", "select", "function", "coproc", "esac"})
 _STRAY = frozenset({"then", "elif", "else", "fi", "do", "done", "}"})
+#: words that make a command anything but a simple command when they come first
+_NOT_SIMPLE = _UNSUPPORTED | _STRAY | {"!", "{", "for", "while", "until", "if"}
 
 
 class _Parser(Lexer):
@@ -85,16 +92,17 @@ class _Parser(Lexer):
             if self._is_stop(tok, stop_ops, stop_words):
                 if items and items[-1][1] == "\n":  # a newline ending a list separates nothing
                     items[-1] = (items[-1][0], "")
-                return Script(tuple(items)), tok
+                return new_script(tuple(items)), tok
             andor = self._parse_andor()
             tok = self.peek()
-            if tok[0] == NL or (tok[0] == OP and tok[1] in (";", "&")):
-                self.take()
+            kind = tok[0]
+            if kind == NL or (kind == OP and tok[1] in (";", "&")):
+                self.tok = None
                 items.append((andor, tok[1]))
                 continue
             items.append((andor, ""))
             if self._is_stop(tok, stop_ops, stop_words):
-                return Script(tuple(items)), tok
+                return new_script(tuple(items)), tok
             raise self.unexpected(tok)
 
     @staticmethod
@@ -107,33 +115,40 @@ class _Parser(Lexer):
         return kind == WORD and tok[2].raw in stop_words
 
     def _skip_newlines(self) -> tuple:
-        while self.peek()[0] == NL:
-            self.take()
-        return self.peek()
+        tok = self.peek()
+        while tok[0] == NL:
+            self.tok = None
+            tok = self.peek()
+        return tok
 
     def _parse_andor(self) -> AndOr:
         first = self._parse_pipeline()
         rest: list[tuple[str, Pipeline]] = []
-        while self.peek()[0] == OP and self.peek()[1] in ("&&", "||"):
-            op = self.take()[1]
+        tok = self.peek()
+        while tok[0] == OP and tok[1] in ("&&", "||"):
+            self.tok = None
             self._skip_newlines()
-            rest.append((op, self._parse_pipeline()))
-        return AndOr(first, tuple(rest))
+            rest.append((tok[1], self._parse_pipeline()))
+            tok = self.peek()
+        return new_andor(first, tuple(rest))
 
     def _parse_pipeline(self) -> Pipeline:
         negated = False
         tok = self.peek()
         if tok[0] == WORD and tok[2].raw == "!":
-            self.take()
+            self.tok = None
             negated = True
         commands = [self._parse_command()]
-        while self.peek()[0] == OP and self.peek()[1] in ("|", "|&"):
-            if self.take()[1] == "|&":
+        tok = self.peek()
+        while tok[0] == OP and tok[1] in ("|", "|&"):
+            self.tok = None
+            if tok[1] == "|&":
                 last = commands[-1]
                 commands[-1] = replace(last, redirects=last.redirects + (Redirect("2>&1"),))
             self._skip_newlines()
             commands.append(self._parse_command())
-        return Pipeline(tuple(commands), negated)
+            tok = self.peek()
+        return new_pipeline(tuple(commands), negated)
 
     def _parse_command(self) -> Command:
         tok = self.peek()
@@ -259,24 +274,26 @@ class _Parser(Lexer):
         words: list[Word] = []
         redirects: list[Redirect] = []
         while True:
-            tok = self.peek()
-            if tok[0] == WORD:
-                self.take()
+            tok = self.tok
+            if tok is None:
+                tok = self.tok = self._lex()
+            kind = tok[0]
+            if kind == WORD:
+                self.tok = None
                 word = tok[2]
-                if not words and _ASSIGN_RE.match(word.raw):
+                if not words and "=" in word.raw and _ASSIGN_RE.match(word.raw):
                     assignments.append(_split_assignment(word))
                 else:
                     words.append(word)
-            elif tok[0] == REDIR:
+            elif kind == REDIR:
                 redirects.append(self._parse_redirect())
-            elif tok[0] == OP and tok[1] == "(":
+            elif kind == OP and tok[1] == "(":
                 raise self.unexpected(tok)
             else:
                 break
         if not (assignments or words or redirects):
             raise self.unexpected(self.peek())
-        return SimpleCommand(tuple(assignments), tuple(words), tuple(redirects))
-
+        return new_simple(tuple(assignments), tuple(words), tuple(redirects))
 
 
 def _split_assignment(word: Word) -> tuple[str, Word]:
@@ -286,7 +303,60 @@ def _split_assignment(word: Word) -> tuple[str, Word]:
     first = parts[0]
     rest = first.text[cut:]
     parts[0:1] = [Part("lit", rest, False)] if rest else []
-    return name, Word(word.raw[cut:], word.value[cut:], word.substitutions, word.has_expansion, tuple(parts))
+    return name, new_word(word.raw[cut:], word.value[cut:], word.substitutions, word.has_expansion, tuple(parts))
+
+
+def _parse_flat(line: str) -> Script | None:
+    """The fast path for the common line: simple commands of plain or quoted words (no expansions,
+    redirections, escapes, comments or compound commands) joined by ``|``, ``&&``, ``||`` and ``;``.
+    Returns exactly what the general parser returns for such a line, or None for any other line
+    (the general parser then decides, errors included)."""
+    tokens = FLAT_TOKENS.findall(line)
+    items: list = []
+    rest: list = []
+    commands: list = []
+    words: list = []
+    assignments: list = []
+    first: Pipeline | None = None
+    prev_op = ""
+    consumed = 0
+    cache = _WORD_CACHE
+    for blanks, raw, op in tokens:
+        consumed += len(blanks) + len(raw) + len(op)
+        if raw:
+            if not words:
+                if raw in _NOT_SIMPLE:
+                    return None
+                if "=" in raw and _ASSIGN_RE.match(raw):
+                    assignments.append(_split_assignment(cache.get(raw) or simple_word(raw)))
+                    continue
+            words.append(cache.get(raw) or simple_word(raw))
+            continue
+        if not (words or assignments):
+            return None  # an operator with no command before it
+        commands.append(new_simple(tuple(assignments), tuple(words), ()))
+        words, assignments = [], []
+        if op == "|":
+            continue
+        pipeline = new_pipeline(tuple(commands))
+        commands = []
+        if op == ";":
+            items.append((new_andor(first or pipeline, tuple(rest + [(prev_op, pipeline)]) if first else ()), ";"))
+            first, rest = None, []
+        elif first is None:
+            first, prev_op = pipeline, op
+        else:
+            rest.append((prev_op, pipeline))
+            prev_op = op
+    if consumed + len(line) - len(line.rstrip(" \t")) != len(line):
+        return None  # findall skipped something the fast tokens do not cover
+    if words or assignments:
+        commands.append(new_simple(tuple(assignments), tuple(words), ()))
+        pipeline = new_pipeline(tuple(commands))
+        items.append((new_andor(first or pipeline, tuple(rest + [(prev_op, pipeline)]) if first else ()), ""))
+    elif commands or first is not None:
+        return None  # the line ends with | && or || (the general parser reports it)
+    return new_script(tuple(items))
 
 
 def parse(line: str) -> Script:
@@ -294,6 +364,9 @@ def parse(line: str) -> Script:
     if not isinstance(line, str):
         raise ParseError(f"bash: expected a command line string, got {type(line).__name__}")
     try:
+        script = _parse_flat(line)
+        if script is not None:
+            return script
         return _Parser(line).parse_all()
     except ParseError:
         raise

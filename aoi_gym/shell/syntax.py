@@ -1,6 +1,6 @@
 """The syntax tree of a shell command line, as produced by :func:`aoi_gym.shell.parse.parse`.
 
-All nodes are frozen dataclasses. The safety classifier and the interpreter read the same tree, so
+All nodes are frozen dataclasses (word parts are named tuples). The safety classifier and the interpreter read the same tree, so
 what is classified is exactly what runs. Use :func:`iter_commands` to visit every simple command,
 including those inside subshells, loops and ``$(...)`` substitutions.
 """
@@ -8,7 +8,7 @@ including those inside subshells, loops and ``$(...)`` substitutions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Union
+from typing import Iterator, NamedTuple, Union
 
 __all__ = [
     "Part",
@@ -29,24 +29,32 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Part:
-    """One piece of a word, for the expander.
+class Part(NamedTuple):
+    """One piece of a word, for the expander (a named tuple: words have many and build fast).
 
     ``kind`` is one of:
       - ``"lit"``: literal text (``text``); ``quoted`` says whether it came from quotes or an escape
         (quoted literals are never globbed or split);
       - ``"param"``: a parameter expansion; ``text`` is the expression without ``$`` and braces
-        (``HOME``, ``?``, ``HOME:-/root``, ``#PATH``);
+        (``HOME``, ``?``, ``HOME:-/root``, ``#PATH``); ``name`` the parameter, ``op`` the operator
+        (``""`` plain, ``"len"`` for ``${#X}``, ``":-"``, ``"/"``, ``":"`` for substrings ...,
+        ``"bad"`` for an expression bash rejects when it expands it) and ``args`` the operator's
+        arguments, lexed when the line is parsed (``${X/pat/rep}``: two words);
       - ``"cmd"``: a command substitution ``$(...)`` or backticks; ``script`` is its parsed body;
-      - ``"arith"``: ``$((...))``; ``text`` is the expression;
+      - ``"arith"``: ``$((...))``; ``text`` is the expression, ``args`` it as one word to expand;
       - ``"tilde"``: a leading ``~`` (the home directory).
+
+    Every command substitution inside ``args`` (at any depth) is also in the enclosing
+    :attr:`Word.substitutions`, and the interpreter runs only those parsed scripts.
     """
 
     kind: str
     text: str
     quoted: bool = False
     script: "Script | None" = None
+    op: str = ""
+    args: tuple["Word", ...] = ()
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,8 +182,58 @@ _RESERVED = frozenset({"!", "{", "}", "for", "while", "until", "if", "then", "el
                        "case", "esac", "select", "function", "coproc"})
 
 
-def _word_scripts(word: Word) -> Iterator[Script]:
-    yield from word.substitutions
+# ---------------------------------------------------------------------- fast constructors
+# The lexer and parser build thousands of nodes per second; a frozen dataclass's __init__ sets each
+# field through object.__setattr__, which costs more than the parsing around it. These build the
+# same objects (equal, hashable, immutable by convention) by filling the instance dict directly.
+_new = object.__new__
+
+
+def new_word(raw: str, value: str, substitutions: tuple = (), has_expansion: bool = False, parts: tuple = ()) -> Word:
+    """``Word(raw, value, substitutions, has_expansion, parts)``, faster."""
+    w = _new(Word)
+    d = w.__dict__
+    d["raw"] = raw
+    d["value"] = value
+    d["substitutions"] = substitutions
+    d["has_expansion"] = has_expansion
+    d["parts"] = parts
+    return w
+
+
+def new_simple(assignments: tuple, words: tuple, redirects: tuple) -> SimpleCommand:
+    """``SimpleCommand(assignments, words, redirects)``, faster."""
+    c = _new(SimpleCommand)
+    d = c.__dict__
+    d["assignments"] = assignments
+    d["words"] = words
+    d["redirects"] = redirects
+    return c
+
+
+def new_pipeline(commands: tuple, negated: bool = False) -> Pipeline:
+    """``Pipeline(commands, negated)``, faster."""
+    p = _new(Pipeline)
+    d = p.__dict__
+    d["commands"] = commands
+    d["negated"] = negated
+    return p
+
+
+def new_andor(first: Pipeline, rest: tuple = ()) -> AndOr:
+    """``AndOr(first, rest)``, faster."""
+    a = _new(AndOr)
+    d = a.__dict__
+    d["first"] = first
+    d["rest"] = rest
+    return a
+
+
+def new_script(items: tuple) -> Script:
+    """``Script(items)``, faster."""
+    s = _new(Script)
+    s.__dict__["items"] = items
+    return s
 
 
 def _redirect_words(redirects: tuple[Redirect, ...]) -> Iterator[Word]:

@@ -148,3 +148,18 @@ def test_public_api_is_exported_and_light() -> None:
     env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("template", ["echo ${{X:-{c}}}", "echo \"${{X:={c}}}\"", "echo ${{X/a/{c}}}", "echo $(( {c} + 1 ))",
+                                      "echo ${{X:-${{Y:-{c}}}}}", "echo ${{X:1:{c}}}"])
+def test_substitutions_inside_expansions_are_classified_by_their_inner_commands(template: str) -> None:
+    write = classify_command(template.format(c=f"$(kubectl delete pod geo-1 -n {NS})"))
+    assert write.verdict is Verdict.WRITE and Touch("delete", "pods", NS, "geo-1") in write.touches
+    read = classify_command(template.format(c=f"`kubectl get pods -n {NS} | wc -l`"))
+    assert read.verdict is Verdict.READ and read.verbs == ("list",)
+    assert classify_command(template.format(c="$(PATH=/tmp ls)")).verdict is Verdict.DENY
+
+
+def test_expansion_assigning_a_dangerous_variable_is_denied() -> None:
+    for line in ("echo ${PATH:=/tmp}", "echo ${X:-${IFS=x}}", "echo $(( ${LD_PRELOAD:=1} ))"):
+        assert classify_command(line).verdict is Verdict.DENY, line

@@ -181,3 +181,46 @@ def test_determinism():
     a = Shell(None, programs={**PROGRAMS, "kubectl": fake_kubectl}).run("kubectl get pods | sort -k4 -n | awk '{print NR, $1}'")
     b = Shell(None, programs={**PROGRAMS, "kubectl": fake_kubectl}).run("kubectl get pods | sort -k4 -n | awk '{print NR, $1}'")
     assert a == b
+
+
+# ---------------------------------------------------------------------- substitutions inside expansions
+_inner = st.sampled_from(["$(kubectl delete pod a)", "`kubectl scale deploy b`", "$(kubectl get pods | wc -l)", "$(echo 1)", "x"])
+_expansion = st.recursive(
+    _inner,
+    lambda inner: st.one_of(
+        st.builds(lambda op, a: "${V" + op + a + "}", st.sampled_from([":-", "-", ":=", "=", ":+", "+", "#", "%%", "/", "//", ":"]), inner),
+        st.builds(lambda a, b: "${V/" + a + "/" + b + "}", inner, inner),
+        st.builds(lambda a: "$(( " + a + " + 1 ))", inner),
+        st.builds(lambda a: '"' + a + '"', inner),
+    ),
+    max_leaves=3,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_expansion, min_size=1, max_size=3), st.sampled_from(["", "V=1; ", "V=; ", "unset V; "]))
+def test_interpreter_runs_only_commands_the_parse_shows(expansions, prefix):
+    """What the shell runs while expanding ${X:-$(..)}, ${X/$(..)/$(..)} and $(( $(..) )) is exactly
+    a subset of iter_commands(parse(line)): the interpreter never lexes or parses text again."""
+    from aoi_gym.shell.parse import ParseError, iter_commands, parse
+
+    line = prefix + "echo " + " ".join(expansions)
+    try:
+        parsed = [c.argv for c in iter_commands(parse(line))]
+    except ParseError:
+        return
+    sh = Shell(None, programs={**PROGRAMS, "kubectl": fake_kubectl})
+    CALLS.clear()
+    sh.run(line)
+    for argv in CALLS:
+        assert argv in parsed, f"{line!r} ran {argv!r}, which its parse does not show ({parsed!r})"
+
+
+def test_parameter_operators_use_their_parsed_arguments(sh):
+    out = run(sh, "X=abcabc; echo ${X/b/$(echo Z)} ${X//b/Z} ${X#a} ${X%%c} ${X:1:2} ${#X} ${X^^} ${Y:-d} ${Y=e} $Y").output
+    assert out == "aZcabc aZcaZc bcabc abcab bc 6 ABCABC d e e\n"
+    assert run(sh, "X=a/b/c; echo ${X//\\//-} $(( ${#X} * 2 ))").output == "a-b-c 10\n"
+    assert run(sh, "echo ${1abc}").output == "bash: ${1abc}: bad substitution\n"
+    assert run(sh, "echo ${X?is unset}").output == "bash: X: is unset\n"
+    assert run(sh, "V=1; echo ${V:-$(kubectl delete pod a)}").output == "1\n" and CALLS == []
+    assert run(sh, "echo ${V:-$(kubectl delete pod a | wc -l)}").output == "8\n" and CALLS == [["kubectl", "delete", "pod", "a"]]

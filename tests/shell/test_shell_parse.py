@@ -244,3 +244,57 @@ def test_substitutions_inside_parameter_and_arithmetic_are_visible():
 def test_reserved_word_after_a_redirect_is_a_command_name_and_round_trips(text):
     script = parse(text)
     assert parse(to_source(script)) == script
+
+
+# ---------------------------------------------------------------------- fast paths agree with the general parser
+_flat_piece = st.sampled_from(
+    ["kubectl", "get", "pods", "-n", "x", "X=1", "Y=", "a=b", "|", "||", "&&", ";", ";;", " ", "  ", "\t", "'a b'", "''",
+     '"c d"', '""', "'$(rm x)'", '"$X"', "$X", "*.log", "a[1]", "?", "~", "~/x", "#c", "2>", ">", "2>&1", "!", "{", "}",
+     "for", "if", "done", "x=", "-o=jsonpath='{.a}'", "\\", "\n", "&", "(", ")", "é", "=", "1", "2"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_flat_piece, max_size=14).map("".join))
+def test_fast_paths_build_exactly_what_the_general_parser_builds(line):
+    from aoi_gym.shell.lexer import _WORD_CACHE
+    from aoi_gym.shell.parse import _parse_flat, _Parser
+
+    try:
+        general = _Parser(line).parse_all()
+    except ParseError:
+        general = None
+    flat = _parse_flat(line)
+    if flat is not None:
+        assert general is not None and flat == general
+        # parts too (Word equality ignores them): cached simple words match the general word lexer
+        for fast_cmd, slow_cmd in zip(iter_commands(flat), iter_commands(general)):
+            assert [w.parts for w in fast_cmd.words] == [w.parts for w in slow_cmd.words]
+    _WORD_CACHE.clear()
+    words = []
+    try:
+        lexer = _Parser(line)
+        words = [lexer._lex_word() for _ in range(1)] if line and line[0] not in " \t\n;&|()<>" else []
+    except ParseError:
+        pass
+    for w in words:
+        again = _Parser(w.raw)._lex()
+        if again[0] == "word":
+            assert (again[2], again[2].parts) == (w, w.parts)
+
+
+@pytest.mark.parametrize("line,inner", [
+    ("echo ${X:=`kubectl delete ns a`}", ["kubectl", "delete", "ns", "a"]),
+    ("echo \"${X:-${Y:-$(kubectl delete ns a)}}\"", ["kubectl", "delete", "ns", "a"]),
+    ("echo ${X/$(kubectl delete ns a)/b}", ["kubectl", "delete", "ns", "a"]),
+    ("echo ${X/a/$(kubectl delete ns a)}", ["kubectl", "delete", "ns", "a"]),
+    ("echo ${X:1:$(kubectl delete ns a)}", ["kubectl", "delete", "ns", "a"]),
+    ("echo $(( `kubectl delete ns a` * 2 ))", ["kubectl", "delete", "ns", "a"]),
+    ("cat <<EOF\n${X:+$(kubectl delete ns a)}\nEOF", ["kubectl", "delete", "ns", "a"]),
+])
+def test_substitutions_inside_expansions_are_recorded_with_parsed_arguments(line, inner):
+    script = parse(line)
+    assert [c.argv for c in iter_commands(script)][0] == inner
+    word = next(w for c in iter_commands(script) for w in (*c.words, *(r.heredoc_word for r in c.redirects if r.heredoc_word)) if w.substitutions)
+    param_or_arith = [p for p in word.parts if p.kind in ("param", "arith")]
+    assert param_or_arith and all(p.args for p in param_or_arith)  # arguments lexed once, at parse time
