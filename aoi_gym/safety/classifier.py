@@ -23,6 +23,7 @@ from typing import Any
 from aoi_gym.safety.programs import classify_local_argv
 from aoi_gym.safety.shellwalk import Ctx, walk_script
 from aoi_gym.safety.verdicts import Finding, Touch, Verdict
+from aoi_gym.shell.parse import parse
 
 __all__ = ["Classification", "classify", "classify_command", "Verdict", "Touch", "MAX_COMMAND_CHARS"]
 
@@ -76,30 +77,44 @@ class Classification:
         }
 
 
+def _classification(verdict: Verdict, touches: tuple, reason: str, findings: tuple, command: str) -> Classification:
+    """``Classification(...)`` without the frozen dataclass's per-field __init__ cost."""
+    c = object.__new__(Classification)
+    d = c.__dict__
+    d["verdict"], d["touches"], d["reason"], d["findings"], d["command"], d["api"] = verdict, touches, reason, findings, command, "exec_shell"
+    return c
+
+
 def _combine(findings: list[Finding], command: str) -> Classification:
-    touches = tuple(dict.fromkeys(t for f in findings for t in f.touches))
-    denied = [f for f in findings if f.verdict is Verdict.DENY]
-    if denied:
-        return Classification(Verdict.DENY, touches, f"{denied[0].program}: {denied[0].reason}", tuple(findings), command)
-    writes = [f for f in findings if f.verdict is Verdict.WRITE]
+    if not findings:
+        return _classification(Verdict.READ, (), "the command line runs nothing", (), command)
+    touches: dict = {}
+    denied = writes = None
+    for f in findings:
+        for t in f.touches:
+            touches[t] = None
+        v = f.verdict
+        if v is Verdict.DENY:
+            denied = denied or f
+        elif v is Verdict.WRITE:
+            writes = writes or []
+            writes.append(f)
+    if denied is not None:
+        return _classification(Verdict.DENY, tuple(touches), f"{denied.program}: {denied.reason}", tuple(findings), command)
     if writes:
         reason = "; ".join(dict.fromkeys(f"{f.program}: {f.reason}" for f in writes))
-        return Classification(Verdict.WRITE, touches, reason, tuple(findings), command)
-    if not findings:
-        return Classification(Verdict.READ, (), "the command line runs nothing", (), command)
-    return Classification(Verdict.READ, touches, "every command only reads", tuple(findings), command)
+        return _classification(Verdict.WRITE, tuple(touches), reason, tuple(findings), command)
+    return _classification(Verdict.READ, tuple(touches), "every command only reads", tuple(findings), command)
 
 
 @lru_cache(maxsize=4096)
 def _classify_cached(line: str, namespace: str) -> Classification:
-    from aoi_gym.shell.parse import parse
-
     try:
         script = parse(line)
     except Exception as e:  # ParseError (bash's message) or anything unexpected
         msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         return Classification(Verdict.DENY, (), f"the command line cannot be parsed: {msg[:200]}", (), line)
-    findings = walk_script(script, Ctx(namespace=namespace), classify_local_argv)
+    findings = walk_script(script, Ctx(namespace), classify_local_argv)
     return _combine(findings, line)
 
 

@@ -79,7 +79,12 @@ class ParsedArgs:
         return None
 
     def has(self, *names: str) -> bool:
-        return any(n in self.flags for n in names)
+        flags = self.flags
+        if flags:
+            for n in names:
+                if n in flags:
+                    return True
+        return False
 
 
 def _value_flag(name: str, verb: str) -> bool | None:

@@ -11,11 +11,13 @@ and namespaces it touches; an unknown verb or flag is denied.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from aoi_gym.cluster.kinds import resolve_resource
 from aoi_gym.safety.exec_allowlist import classify_in_container
 from aoi_gym.safety.kubectl_flags import CREDENTIAL_FLAGS, ParsedArgs, parse_global, parse_verb_args
 from aoi_gym.safety.shellwalk import STDIN_UNKNOWN, Ctx, deny, local_write
-from aoi_gym.safety.verdicts import UNKNOWN, Finding, Opaque, Touch, Verdict
+from aoi_gym.safety.verdicts import UNKNOWN, Finding, Opaque, Touch, Verdict, new_finding, new_touch
 
 __all__ = ["classify_kubectl", "READ_VERBS", "WRITE_VERBS", "canonical_resource", "manifest_touches"]
 
@@ -38,6 +40,11 @@ def canonical_resource(name: str) -> str:
     """``po`` -> ``pods``, ``deployment.apps`` -> ``deployments``, ``deployments.v1.apps`` -> ``deployments``."""
     if isinstance(name, Opaque):
         return UNKNOWN
+    return _canonical(str(name))
+
+
+@lru_cache(maxsize=1024)
+def _canonical(name: str) -> str:
     low = name.lower()
     if low in _ALIASES:
         return _ALIASES[low]
@@ -117,11 +124,11 @@ def _dry_run(p: ParsedArgs, verb: str) -> bool:
 
 
 def _write(verb_label: str, touches, reason: str) -> Finding:
-    return Finding(Verdict.WRITE, "kubectl", reason, tuple(touches))
+    return new_finding(Verdict.WRITE, "kubectl", reason, tuple(touches))
 
 
 def _read(reason: str, touches=()) -> Finding:
-    return Finding(Verdict.READ, "kubectl", reason, tuple(touches))
+    return new_finding(Verdict.READ, "kubectl", reason, tuple(touches))
 
 
 def _file_touches(p: ParsedArgs, verb: str, ns: str, ctx: Ctx, explicit_ns: bool) -> list[Touch]:
@@ -156,7 +163,7 @@ def _classify_exec(p: ParsedArgs, ns: str, ctx: Ctx) -> list[Finding]:
     if not cmd:
         return [_read("kubectl exec without a command only prints an error", ())]
     stdin_on = p.has("-i", "--stdin") or p.loose
-    sub_ctx = Ctx(namespace=ns, stdin=(ctx.stdin if stdin_on else None), depth=ctx.depth + 1, in_container=True)
+    sub_ctx = Ctx(ns, ctx.stdin if stdin_on else None, ctx.depth + 1, True)
     findings = classify_in_container(list(cmd), sub_ctx)
     verdicts = {f.verdict for f in findings}
     what = " ".join(str(a) for a in cmd)[:120]
@@ -179,7 +186,7 @@ def _classify_read_verb(verb: str, p: ParsedArgs, ns: str, ctx: Ctx) -> list[Fin
         tg = _targets(p.positionals) if p.positionals else []
         pod = tg[0][1] if tg and tg[0][1] else (tg[0][0] if tg else UNKNOWN)
         return [_read("kubectl logs reads", (Touch("get", "pods/log", ns, pod),))]
-    touches = [Touch("get" if name else "list", res, _ns_for(res, ns), name) for res, name in _targets(p.positionals)]
+    touches = [new_touch("get" if name else "list", res, _ns_for(res, ns), name) for res, name in _targets(p.positionals)]
     return [_read(f"kubectl {verb} reads", touches)]
 
 
@@ -202,11 +209,11 @@ def classify_kubectl(argv: list, ctx: Ctx) -> list[Finding]:
     if p.error:
         return [deny("kubectl", p.error)]
     ns = _namespace(p, glob, ctx)
+    if verb in READ_VERBS:
+        return _classify_read_verb(verb, p, ns, ctx)
     explicit_ns = ns != UNKNOWN and (p.has("-n", "--namespace", "-A", "--all-namespaces") or glob.has("-n", "--namespace"))
     creds = sorted((p.flags.keys() | glob.flags.keys()) & CREDENTIAL_FLAGS)
 
-    if verb in READ_VERBS:
-        return _classify_read_verb(verb, p, ns, ctx)
     sub = _sub(p)
     if verb == "auth":
         if sub in ("can-i", "whoami"):

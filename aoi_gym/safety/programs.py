@@ -12,7 +12,7 @@ from aoi_gym.safety.helm_rules import classify_helm
 from aoi_gym.safety.http_rules import classify_curl, classify_wget
 from aoi_gym.safety.kubectl_rules import classify_kubectl
 from aoi_gym.safety.shellwalk import NULL_SINKS, Ctx, deny, local_write
-from aoi_gym.safety.verdicts import UNKNOWN, Finding, Opaque, Verdict
+from aoi_gym.safety.verdicts import UNKNOWN, Finding, Opaque, Verdict, new_finding
 from aoi_gym.safety.wrappers import unwrap
 
 __all__ = ["classify_local_argv", "LOCAL_READ_PROGRAMS", "TRUSTED_BIN_DIRS"]
@@ -82,7 +82,7 @@ def _awk(argv: list) -> list[Finding]:
     code = re.sub(r'"(?:[^"\\]|\\.)*"', '""', program)
     if re.search(r"\bsystem\s*\(|\|\s*(getline|\"|[A-Za-z_])|\bgetline\b|(?<![|])\|(?![|])|\bprintf?\b[^;}]*>|\bfflush\b|\bclose\b", code):
         return [deny(prog, f"the {prog} program runs commands or writes files (system, |, getline, print >)")]
-    return [Finding(Verdict.READ, prog, f"{prog} transforms text")]
+    return [new_finding(Verdict.READ, prog, f"{prog} transforms text")]
 
 
 def _sed(argv: list) -> list[Finding]:
@@ -114,7 +114,7 @@ def _sed(argv: list) -> list[Finding]:
         # commands e (execute), w/W (write file), r/R read are harmless, s///e and s///w are not
         if re.search(r"(^|[;{}\n]\s*|\d\s*|\$\s*|/\s*)[ewW]\b|/[gpiImMe0-9]*[ew]\s*\S*\s*($|;|})", s):
             return [deny("sed", "the sed script executes commands or writes files (e, w, s///e, s///w)")]
-    return [Finding(Verdict.READ, "sed", "sed transforms text")]
+    return [new_finding(Verdict.READ, "sed", "sed transforms text")]
 
 
 def _writes_to(argv: list, prog: str, flags: tuple[str, ...]) -> list[Finding] | None:
@@ -152,7 +152,7 @@ def _find(argv: list, ctx: Ctx) -> list[Finding]:
         elif a in ("-fprint", "-fprint0", "-fprintf", "-fls"):
             out.append(local_write("find", str(argv[i + 1]) if i + 1 < len(argv) else UNKNOWN, f"find {a} writes a file"))
         i += 1
-    return out or [Finding(Verdict.READ, "find", "find lists files")]
+    return out or [new_finding(Verdict.READ, "find", "find lists files")]
 
 
 def classify_local_argv(argv: list, ctx: Ctx) -> list[Finding]:
@@ -188,27 +188,27 @@ def classify_local_argv(argv: list, ctx: Ctx) -> list[Finding]:
     if a0 == "tee":
         files = [a for a in argv[1:] if isinstance(a, Opaque) or not a.startswith("-")]
         out = [local_write("tee", UNKNOWN if isinstance(f, Opaque) else f, "tee writes a file") for f in files if isinstance(f, Opaque) or f not in NULL_SINKS]
-        return out or [Finding(Verdict.READ, "tee", "tee copies stdin to stdout")]
+        return out or [new_finding(Verdict.READ, "tee", "tee copies stdin to stdout")]
     if a0 == "sort":
-        return _writes_to(argv, "sort", ("-o", "--output")) or [Finding(Verdict.READ, "sort", "sort orders lines")]
+        return _writes_to(argv, "sort", ("-o", "--output")) or [new_finding(Verdict.READ, "sort", "sort orders lines")]
     if a0 == "uniq":
         pos = [a for a in argv[1:] if isinstance(a, Opaque) or not a.startswith("-")]
         if len(pos) > 1:
             return [local_write("uniq", str(pos[1]) if not isinstance(pos[1], Opaque) else UNKNOWN, "uniq writes its second file argument")]
-        return [Finding(Verdict.READ, "uniq", "uniq filters lines")]
+        return [new_finding(Verdict.READ, "uniq", "uniq filters lines")]
     if a0 == "yq":
-        return _writes_to(argv, "yq", ("-i", "--inplace")) or [Finding(Verdict.READ, "yq", "yq transforms YAML")]
+        return _writes_to(argv, "yq", ("-i", "--inplace")) or [new_finding(Verdict.READ, "yq", "yq transforms YAML")]
     if a0 == "date":
-        return _writes_to(argv, "date", _DATE_WRITE) or [Finding(Verdict.READ, "date", "date prints the time")]
+        return _writes_to(argv, "date", _DATE_WRITE) or [new_finding(Verdict.READ, "date", "date prints the time")]
     if a0 in ("hostname",) :
-        return [Finding(Verdict.READ, a0, "prints the host name")] if len(argv) == 1 else [deny(a0, "hostname with arguments changes it")]
+        return [new_finding(Verdict.READ, a0, "prints the host name")] if len(argv) == 1 else [deny(a0, "hostname with arguments changes it")]
     if a0 in ("xxd",):
         pos = [a for a in argv[1:] if isinstance(a, Opaque) or not a.startswith("-")]
-        return [local_write("xxd", UNKNOWN, "xxd writes its second file argument")] if len(pos) > 1 else [Finding(Verdict.READ, "xxd", "hex dump")]
+        return [local_write("xxd", UNKNOWN, "xxd writes its second file argument")] if len(pos) > 1 else [new_finding(Verdict.READ, "xxd", "hex dump")]
     if a0 in _SETS_VARIABLES:
         bad = _sets_dangerous_variable(argv)
         if bad:
             return [deny(a0, bad)]
     if a0 in LOCAL_READ_PROGRAMS:
-        return [Finding(Verdict.READ, a0, f"{a0} only reads")]
+        return [new_finding(Verdict.READ, a0, f"{a0} only reads")]
     return [deny(a0, f"program {a0!r} is not known to the safety layer")]

@@ -10,10 +10,9 @@ the local shell and shell scripts run inside a container by ``kubectl exec ... s
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, NamedTuple
 
-from aoi_gym.safety.verdicts import OPAQUE_MANY, OPAQUE_ONE, UNKNOWN, Finding, Touch, Verdict
+from aoi_gym.safety.verdicts import OPAQUE_MANY, OPAQUE_ONE, UNKNOWN, Finding, Verdict, new_finding, new_touch
 from aoi_gym.shell.syntax import (
     ForLoop,
     IfClause,
@@ -45,27 +44,33 @@ DANGEROUS_ENV = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Ctx:
+class Ctx(NamedTuple):
     """Where a command runs: kubectl's default namespace, what its stdin holds (None: empty,
-    a literal text, or :data:`STDIN_UNKNOWN`), nesting depth, and whether we are inside a container."""
+    a literal text, or :data:`STDIN_UNKNOWN`), nesting depth, and whether we are inside a container.
+    (A named tuple: the walk makes one per command, and ``ctx._replace(...)`` changes a field.)"""
 
     namespace: str = "default"
     stdin: str | None = None
     depth: int = 0
     in_container: bool = False
 
+    def with_stdin(self, stdin: str | None) -> "Ctx":
+        """This context with another stdin (the hot path of the walk)."""
+        if stdin is self.stdin:
+            return self
+        return Ctx(self.namespace, stdin, self.depth, self.in_container)
+
 
 ArgvClassifier = Callable[[list, Ctx], list[Finding]]
 
 
 def deny(program: str, reason: str) -> Finding:
-    return Finding(Verdict.DENY, program, reason)
+    return new_finding(Verdict.DENY, program, reason)
 
 
 def local_write(program: str, path: str, reason: str, container: bool = False) -> Finding:
     res = "containerfile" if container else "localfile"
-    return Finding(Verdict.WRITE, program, reason, (Touch("write", res, None, path),))
+    return new_finding(Verdict.WRITE, program, reason, (new_touch("write", res, None, path),))
 
 
 def _splittable(word: Word) -> bool:
@@ -92,7 +97,10 @@ def word_args(word: Word) -> list[str]:
 def words_args(words) -> list[str]:
     out: list[str] = []
     for w in words:
-        out.extend(word_args(w))
+        if w.has_expansion:
+            out.extend(word_args(w))
+        else:
+            out.append(w.value)
     return out
 
 
@@ -163,7 +171,7 @@ def _hidden_scripts(word: Word) -> tuple[Script, ...]:
 def _word_subs(words, ctx: Ctx, classify: ArgvClassifier) -> list[Finding]:
     out: list[Finding] = []
     for w in words:
-        if w is None:
+        if w is None or not w.has_expansion:
             continue
         try:
             scripts = _hidden_scripts(w)
@@ -204,21 +212,29 @@ def _literal_output(cmd) -> str | None:
 
 def _walk_command(cmd, ctx: Ctx, classify: ArgvClassifier) -> list[Finding]:
     out: list[Finding] = []
-    sub_ctx = replace(ctx, stdin=STDIN_UNKNOWN if ctx.stdin is not None else None)
-    redirects = getattr(cmd, "redirects", ())
-    out.extend(_word_subs(_redir_words(redirects), sub_ctx, classify))
-    label = cmd.argv[0] if isinstance(cmd, SimpleCommand) and cmd.words and not cmd.words[0].has_expansion else type(cmd).__name__
-    red, stdin = _redirect_findings(redirects, ctx, label)
-    out.extend(red)
-    if stdin is not False:
-        ctx = replace(ctx, stdin=stdin)
-    if isinstance(cmd, SimpleCommand):
-        out.extend(_word_subs([w for _, w in cmd.assignments] + list(cmd.words), sub_ctx, classify))
-        for name, _ in cmd.assignments:
-            if name in DANGEROUS_ENV:
-                out.append(deny(label, f"setting {name} changes what programs run or how words split"))
-        if cmd.words:
-            out.extend(classify(words_args(cmd.words), ctx))
+    # substitutions read a pipe (if the command has stdin) and run before the command itself
+    sub_ctx = ctx.with_stdin(STDIN_UNKNOWN if ctx.stdin is not None else None)
+    redirects = cmd.redirects
+    simple = type(cmd) is SimpleCommand
+    words = cmd.words if simple else ()
+    label = words[0].value if words and not words[0].has_expansion else type(cmd).__name__
+    if redirects:
+        out.extend(_word_subs(_redir_words(redirects), sub_ctx, classify))
+        red, stdin = _redirect_findings(redirects, ctx, label)
+        out.extend(red)
+        if stdin is not False:
+            ctx = ctx.with_stdin(stdin)  # type: ignore[arg-type]
+    if simple:
+        assignments = cmd.assignments
+        if assignments:
+            out.extend(_word_subs([w for _, w in assignments] + list(words), sub_ctx, classify))
+            for name, _ in assignments:
+                if name in DANGEROUS_ENV:
+                    out.append(deny(label, f"setting {name} changes what programs run or how words split"))
+        elif words:
+            out.extend(_word_subs(words, sub_ctx, classify))
+        if words:
+            out.extend(classify(words_args(words), ctx))
     elif isinstance(cmd, Subshell):
         out.extend(walk_script(cmd.body, ctx, classify))
     elif isinstance(cmd, ForLoop):
@@ -242,7 +258,7 @@ def _walk_pipeline(pipeline: Pipeline, ctx: Ctx, classify: ArgvClassifier) -> li
     out: list[Finding] = []
     stdin = ctx.stdin
     for cmd in pipeline.commands:
-        out.extend(_walk_command(cmd, replace(ctx, stdin=stdin), classify))
+        out.extend(_walk_command(cmd, ctx.with_stdin(stdin), classify))
         lit = _literal_output(cmd)
         stdin = lit if lit is not None else STDIN_UNKNOWN
     return out

@@ -8,7 +8,6 @@ rules as a top-level command, so ``xargs kubectl delete``, ``env FOO=1 /usr/bin/
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Callable
 
 from aoi_gym.safety.shellwalk import DANGEROUS_ENV, MAX_DEPTH, Ctx, deny, walk_script
@@ -33,7 +32,7 @@ def classify_shell_text(text: str, ctx: Ctx, classify: Classify, program: str) -
         script = parse(text)
     except Exception as e:  # ParseError, or anything unexpected: fail closed
         return [deny(program, f"cannot parse the shell text given to {program}: {str(e)[:160]}")]
-    return walk_script(script, replace(ctx, depth=ctx.depth + 1), classify)
+    return walk_script(script, ctx._replace(depth=ctx.depth + 1), classify)
 
 
 def _opaque(a: str) -> bool:
@@ -121,7 +120,7 @@ def _xargs(argv: list, ctx: Ctx, classify: Classify) -> list[Finding]:
         inner = [OPAQUE_ONE if (not _opaque(a) and repl in a) else a for a in inner]
     else:
         inner = inner + [OPAQUE_MANY]
-    return classify(inner, replace(ctx, stdin=None))
+    return classify(inner, ctx.with_stdin(None))
 
 
 def _env(argv: list, ctx: Ctx, classify: Classify) -> list[Finding]:
