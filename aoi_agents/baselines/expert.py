@@ -13,10 +13,13 @@ The playbook, in the order an SRE works through it:
 3. With every pod healthy: Services against their pods (targetPort vs containerPort, selectors with no
    endpoints), what each Deployment runs (command, arguments such as a TLS requirement no client
    speaks), the feature-flag configuration, and traces.
+4. Still nothing: capacity. An autoscaler pinned at its ``maxReplicas`` with CPU far over target; a CPU
+   limit of a few millicores (the CFS quota throttles the process).
 
 For mitigation it applies the fix an engineer would (patch targetPort back, scale up, drop a bad
 nodeSelector or probe, restore the image, grant the database role back, raise a memory limit, point an
-address back at an existing Service, release stale PersistentVolume claims), checks the pods, submits.
+address back at an existing Service, release stale PersistentVolume claims, recreate a claim on an
+existing StorageClass, raise an HPA's ceiling or a CPU limit), checks the pods, submits.
 """
 
 from __future__ import annotations
@@ -152,6 +155,9 @@ class ScriptedExpert:
         f = yield from self._check_wiring(deploys)
         if f is not None:
             return f
+        f = yield from self._check_capacity(deploys)
+        if f is not None:
+            return f
         if bad:  # a pod restarted recently and nothing else explains it: the workload itself was hit
             return Finding(owner_of(bad[0].name, deploys), VIRT, "Operation Error", [], "a pod of it failed recently")
         return None
@@ -164,7 +170,8 @@ class ScriptedExpert:
         ns = self.ns
         desc = yield from self._read(f"kubectl describe pod {pod} -n {ns}")
         if "FailedScheduling" in desc and "PersistentVolumeClaim" in desc:
-            return (yield from self._stale_volumes())
+            f = yield from self._stale_volumes()
+            return f if f.fix else ((yield from self._claim_on_missing_class(deploy)) or f)
         if "FailedScheduling" in desc and re.search(r"node affinity/selector|didn't match Pod's node", desc):
             return Finding(deploy, VIRT, "Dependency Problem",
                            [_json_patch("deployment", deploy, ns, [{"op": "remove", "path": "/spec/template/spec/nodeSelector"}])],
@@ -252,6 +259,28 @@ class ScriptedExpert:
         return Finding(None, VIRT, "Operation Error", fix,
                        "claims stay Pending: their volumes are Released with a stale claimRef after a redeploy")
 
+    def _claim_on_missing_class(self, deploy: str) -> Play:
+        """A Pending claim whose StorageClass the cluster does not have: recreate it on the default class."""
+        classes = parse_table((yield from self._read("kubectl get storageclass")))
+        names = {r["NAME"].split()[0] for r in classes}
+        names |= {r.get("STORAGECLASS", "") for r in parse_table((yield from self._read("kubectl get pv")))}  # static volumes' classes
+        default = next((r["NAME"].split()[0] for r in classes if "(default)" in r["NAME"]), "standard")
+        for r in parse_table((yield from self._read(f"kubectl get pvc -n {self.ns}"))):
+            cls = r.get("STORAGECLASS", "")
+            if r.get("STATUS") == "Pending" and cls and cls not in names:
+                claim = parse_json((yield from self._read(f"kubectl get pvc {r['NAME']} -n {self.ns} -o json"))) or {}
+                spec = claim.get("spec") or {}
+                size = ((spec.get("resources") or {}).get("requests") or {}).get("storage", "1Gi")
+                modes = ", ".join(spec.get("accessModes") or ["ReadWriteOnce"])
+                manifest = (f"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {r['NAME']}\n  namespace: {self.ns}\n"
+                            f"spec:\n  accessModes: [{modes}]\n  storageClassName: {default}\n"
+                            f"  resources:\n    requests:\n      storage: {size}\n")
+                return Finding(deploy, VIRT, "Misconfiguration", [
+                    f"kubectl delete pvc {r['NAME']} -n {self.ns} --wait=false",
+                    f"cat <<EOF | kubectl apply -f -\n{manifest}EOF",
+                ], f"its claim {r['NAME']} asks for StorageClass {cls}, which this cluster does not have")
+        return None
+
     def _grant_db_role(self, db_prefix: str, deploy: str) -> Play:
         ns, store = self.ns, f"mongodb-{db_prefix}"
         script = yield from self._read(f"kubectl get configmap mongo-{db_prefix}-script -n {ns} -o yaml")
@@ -331,6 +360,37 @@ class ScriptedExpert:
                 return f
         return None
 
+    # ------------------------------------------------------------------ capacity
+    def _check_capacity(self, deploys: list[str]) -> Play:
+        """Healthy, correctly wired pods that are slow: an autoscaler at its ceiling, or a CPU limit that
+        throttles the process (a limit of a few millicores)."""
+        ns = self.ns
+        for r in parse_table((yield from self._read(f"kubectl get hpa -n {ns}"))):
+            m = re.search(r"(\d+)%/(\d+)%", r.get("TARGETS", ""))
+            ref = r.get("REFERENCE", "").rpartition("/")[2]
+            if not m or not ref or r.get("REPLICAS") != r.get("MAXPODS"):
+                continue
+            current, target = int(m.group(1)), max(1, int(m.group(2)))
+            replicas = int(r.get("REPLICAS") or 1)
+            if current > target * 1.1:
+                need = -(-replicas * current // target)
+                patch = json.dumps({"spec": {"maxReplicas": max(10, 2 * need)}})
+                return Finding(ref, VIRT, "Misconfiguration",
+                               [f"kubectl patch hpa {r['NAME']} -n {ns} --type=merge -p {shlex.quote(patch)}"],
+                               f"its HPA sits at maxReplicas={r.get('MAXPODS')} with CPU at {current}% of a {target}% target")
+        rows = parse_table((yield from self._read(
+            f"kubectl get deployments -n {ns} -o custom-columns=NAME:.metadata.name,CONTAINER:.spec.template.spec.containers[0].name,"
+            "CPU_LIMIT:.spec.template.spec.containers[0].resources.limits.cpu,CPU_REQUEST:.spec.template.spec.containers[0].resources.requests.cpu")))
+        for r in rows:
+            limit = _cores(r.get("CPU_LIMIT", ""))
+            if limit is not None and limit < 0.05:
+                cmd = f"kubectl set resources deployment {r['NAME']} -n {ns} -c {r['CONTAINER']} --limits=cpu=1"
+                if _cores(r.get("CPU_REQUEST", "")) is not None:
+                    cmd += " --requests=cpu=100m"
+                return Finding(r["NAME"], VIRT, "Misconfiguration", [cmd],
+                               f"its CPU limit is {r['CPU_LIMIT']}: the CFS quota throttles it and everything that calls it slows down")
+        return None
+
     def _callers(self, target: str) -> Play:
         traces = yield from self._read(f'get_traces("{self.ns}", 5)')
         return sorted({r["SERVICE"] for r in parse_table(traces[traces.find("SERVICE"):] if "SERVICE" in traces else "")
@@ -350,6 +410,15 @@ class ScriptedExpert:
                     f"kubectl patch configmap flagd-config -n {self.ns} --type=merge -p {shlex.quote(patch)}",
                     f"kubectl rollout restart deployment flagd -n {self.ns}",
                 ], f"feature flag {flag} is on")
+        return None
+
+
+def _cores(q: str) -> float | None:
+    """A CPU quantity (``2m``, ``0.5``, ``1``) in cores; None for ``<none>`` or garbage."""
+    q = (q or "").strip()
+    try:
+        return float(q[:-1]) / 1000 if q.endswith("m") else float(q)
+    except ValueError:
         return None
 
 

@@ -211,3 +211,16 @@ def test_unknown_id_names_close_matches():
 def test_submit_signatures():
     assert make_problem("wrong_bin_usage-detection-1").submit_signature() == "submit(has_anomaly: str)"
     assert make_problem("wrong_bin_usage-mitigation-1").submit_signature() == "submit()"
+
+
+def test_every_implemented_family_is_registered_with_its_split():
+    from aoi_gym.problems.registry import EXPERIMENTAL_FAMILIES
+
+    load_all()
+    assert EXPERIMENTAL_FAMILIES == ()
+    assert set(FAMILIES) == {s.family for s in list_problems()}
+    assert len(NEW_FAMILIES) >= 16
+    assert {family_split(f) for f in ("network_policy_deny", "coredns_scaled_zero")} == {"heldout"}
+    assert {family_split(f) for f in ("cpu_limit_throttling", "hpa_capped", "pvc_missing_storage_class")} == {"train"}
+    assert set(_gt("coredns_scaled_zero-localization-1").localization) == {"coredns", "kube-dns"}
+    assert get_problem_spec("hpa_capped-mitigation-1").app == "hotel_reservation"
