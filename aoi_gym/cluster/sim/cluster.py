@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import functools
 import hashlib
 import re
 from typing import Any, Iterable, Iterator
@@ -17,10 +18,11 @@ import numpy as np
 
 from aoi_gym.cluster.base import AlreadyExists, BadRequest, ExecResult, Invalid, MetricSeries, NotFound, Span
 from aoi_gym.cluster.kinds import KINDS, kind_info
-from aoi_gym.cluster.patch import apply_patch, json_copy
+from aoi_gym.cluster.patch import apply_patch
 from aoi_gym.cluster.selectors import parse_field_selector, parse_label_selector
 from aoi_gym.cluster.sim.runtime import AppModel, Controller
 from aoi_gym.cluster.sim.store import ObjectStore
+from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
 
 __all__ = ["SimCluster", "EPOCH", "format_time", "SUFFIX_ALPHABET"]
 
@@ -38,7 +40,12 @@ _NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 
 def format_time(epoch_seconds: float) -> str:
     """RFC 3339 timestamp as the API server writes it (``2026-01-05T09:00:00Z``)."""
-    return _dt.datetime.fromtimestamp(int(epoch_seconds), tz=_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _format_whole_seconds(int(epoch_seconds))
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_whole_seconds(seconds: int) -> str:
+    return _dt.datetime.fromtimestamp(seconds, tz=_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _namespace_name(obj: dict[str, Any]) -> tuple[str, str]:

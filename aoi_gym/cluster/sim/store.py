@@ -15,9 +15,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
-__all__ = ["ObjectStore", "object_hash"]
+from aoi_gym.cluster.patch import json_copy
+
+__all__ = ["ObjectStore", "object_hash", "fast_json_copy"]
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def fast_json_copy(o: Any) -> Any:
+    """Deep copy of JSON-like data; same result as ``aoi_gym.cluster.patch.json_copy`` (other types go
+    through it, hence ``copy.deepcopy``) with about half the calls: scalars are not recursed into."""
+    t = type(o)
+    if t is dict:
+        return {k: (v if type(v) in _SCALARS else fast_json_copy(v)) for k, v in o.items()}
+    if t is list:
+        return [(v if type(v) in _SCALARS else fast_json_copy(v)) for v in o]
+    return json_copy(o)
 
 # Fields that are bookkeeping or observed state, not the desired state a digest must protect.
 _VOLATILE_META = ("resourceVersion", "managedFields")
@@ -44,6 +59,7 @@ class ObjectStore:
         self._count = 0
         # kind -> (kind version, {namespace: [objects in store order]}): built on demand for namespaced reads
         self._ns_index: dict[str, tuple[int, dict[str, list[dict[str, Any]]]]] = {}
+        self._derived: dict[str, tuple[tuple[int, ...], Any]] = {}
         self.resource_version = 0
 
     # -- reads (no copies) ------------------------------------------------------------------
@@ -81,6 +97,20 @@ class ObjectStore:
                 lst.append(o)
         self._ns_index[kind] = (version, index)
         return index
+
+    def derived(self, key: str, kinds: tuple[str, ...], build: Callable[[], Any]) -> Any:
+        """``build()``'s result, cached until an object of one of ``kinds`` changes (or a restore).
+
+        ``build`` must be a pure function of the stored objects of ``kinds``; callers must not modify
+        the result (it is shared by every caller until the next change).
+        """
+        versions = tuple([self._kind_versions.get(k, 0) for k in kinds])
+        hit = self._derived.get(key)
+        if hit is not None and hit[0] == versions:
+            return hit[1]
+        value = build()
+        self._derived[key] = (versions, value)
+        return value
 
     def kinds(self) -> list[str]:
         return [k for k, b in self._by_kind.items() if b]
@@ -137,6 +167,7 @@ class ObjectStore:
         self._kind_versions = dict(kind_versions)
         self._count = sum(len(b) for b in self._by_kind.values())
         self._ns_index = {}
+        self._derived = {}
 
     def digest_parts(self) -> list[tuple[tuple[str, str, str], str]]:
         out = []

@@ -16,7 +16,7 @@ import math
 import re
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from aoi_gym.cluster.patch import json_copy
+from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
 from aoi_gym.cluster.sim.cluster import EPOCH, SUFFIX_ALPHABET
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ __all__ = [
     "owner_ref",
     "controller_uid",
     "index_by_owner",
+    "owner_index",
     "template_hash",
     "stable_hash",
     "parse_quantity",
@@ -176,6 +177,15 @@ def controller_uid(obj: dict[str, Any]) -> str | None:
     return None
 
 
+def owner_index(cluster: "SimCluster", kind: str) -> dict[str, list[dict[str, Any]]]:
+    """:func:`index_by_owner` over every stored object of ``kind``, cached by the store until that kind
+    changes (shared: do not modify the dict or its lists)."""
+    derived = getattr(cluster.store, "derived", None)
+    if derived is None:
+        return index_by_owner(cluster.iter_objects(kind))
+    return derived("owner-index:" + kind, (kind,), lambda: index_by_owner(cluster.iter_objects(kind)))
+
+
 def index_by_owner(objs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Group objects by the uid of their controlling owner."""
     out: dict[str, list[dict[str, Any]]] = {}
@@ -288,7 +298,12 @@ def parse_quantity(q: Any) -> float:
         return 0.0
     if isinstance(q, (int, float)):
         return float(q)
-    m = _QTY.match(str(q).strip())
+    return _parse_quantity_text(str(q))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_quantity_text(text: str) -> float:
+    m = _QTY.match(text.strip())
     if not m or m.group(2) not in _SUFFIX:
         return 0.0
     try:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aoi_gym.cluster.patch import json_copy
+from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
 from aoi_gym.cluster.sim.controllers.common import (
     SimController,
     emit,
-    index_by_owner,
+    owner_index,
     memo_prune,
     memoized,
     rv_signature,
@@ -64,7 +64,7 @@ class DaemonSetController(SimController):
         if not sets:
             return None
         nodes = sorted(cluster.iter_objects("Node"), key=lambda n: n["metadata"]["name"])
-        by_owner = index_by_owner(cluster.iter_objects("Pod"))
+        by_owner = owner_index(cluster, "Pod")
         due: float | None = None
         live: set[str] = set()
         node_sig = rv_signature(nodes)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aoi_gym.cluster.patch import json_copy
+from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
 from aoi_gym.cluster.sim.controllers.common import (
     ts_to_t,
     SimController,
     emit,
-    index_by_owner,
+    owner_index,
     memo_prune,
     memoized,
     rv_signature,
@@ -83,7 +83,7 @@ class DeploymentController(SimController):
     watches = ("Deployment", "ReplicaSet", "Pod", "Namespace")
 
     def sync(self, cluster: "SimCluster") -> float | None:
-        rs_by_owner = index_by_owner(cluster.iter_objects("ReplicaSet"))
+        rs_by_owner = owner_index(cluster, "ReplicaSet")
         pods_by_owner: dict[str, list[dict[str, Any]]] | None = None
         due: float | None = None
         live: set[str] = set()
@@ -95,7 +95,7 @@ class DeploymentController(SimController):
             rss = rs_by_owner.get(uid, [])
             recreate = (d.get("spec") or {}).get("strategy", {}).get("type") == "Recreate"
             if recreate and pods_by_owner is None:
-                pods_by_owner = index_by_owner(cluster.iter_objects("Pod"))
+                pods_by_owner = owner_index(cluster, "Pod")
 
             def one(d: dict[str, Any] = d, rss: list = rss) -> float | None:
                 d = _default_deployment(cluster, d)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aoi_gym.cluster.patch import json_copy
+from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
 from aoi_gym.cluster.sim.controllers.common import (
     SimController,
     memo_prune,
@@ -115,6 +115,19 @@ def _default_service(cluster: "SimCluster", svc: dict[str, Any]) -> dict[str, An
     return new
 
 
+def _pod_label_index(cluster: "SimCluster") -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    """(namespace, label key, label value) -> the live pods with an IP carrying that label, in store order."""
+    index: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for p in cluster.iter_objects("Pod"):
+        meta = p["metadata"]
+        if "deletionTimestamp" in meta or pod_is_terminal(p) or not (p.get("status") or {}).get("podIP"):
+            continue
+        ns = meta["namespace"]
+        for k, v in (meta.get("labels") or {}).items():
+            index.setdefault((ns, k, v), []).append(p)
+    return index
+
+
 class EndpointsController(SimController):
     """Allocates Service IPs/ports and keeps each selector Service's Endpoints current."""
 
@@ -122,17 +135,7 @@ class EndpointsController(SimController):
     watches = ("Service", "Endpoints", "Pod", "Namespace")
 
     def sync(self, cluster: "SimCluster") -> float | None:
-        # index pods: (namespace, label key, label value) -> pods
-        index: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-        by_ns: dict[str, list[dict[str, Any]]] = {}
-        for p in cluster.iter_objects("Pod"):
-            meta = p["metadata"]
-            if "deletionTimestamp" in meta or pod_is_terminal(p) or not (p.get("status") or {}).get("podIP"):
-                continue
-            ns = meta["namespace"]
-            by_ns.setdefault(ns, []).append(p)
-            for k, v in (meta.get("labels") or {}).items():
-                index.setdefault((ns, k, v), []).append(p)
+        index = cluster.store.derived("endpoints:pod-label-index", ("Pod",), lambda: _pod_label_index(cluster))
         services: set[tuple[str, str]] = set()
         for svc in cluster.iter_objects("Service"):
             svc = _default_service(cluster, svc)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aoi_gym.cluster.patch import json_copy
+from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
 from aoi_gym.cluster.selectors import match_labels
 from aoi_gym.cluster.sim.controllers.common import (
     ts_to_t,
     SimController,
     emit,
-    index_by_owner,
+    owner_index,
     memo_prune,
     memoized,
     rv_signature,
@@ -80,7 +80,7 @@ class ReplicaSetController(SimController):
     watches = ("ReplicaSet", "Pod", "Namespace")
 
     def sync(self, cluster: "SimCluster") -> float | None:
-        by_owner = index_by_owner(cluster.iter_objects("Pod"))
+        by_owner = owner_index(cluster, "Pod")
         due: float | None = None
         live: set[str] = set()
         for rs in cluster.iter_objects("ReplicaSet"):
