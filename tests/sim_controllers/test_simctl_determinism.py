@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -126,18 +125,20 @@ def test_snapshot_mid_rollout_then_advance_is_identical():
     assert c.get("Deployment", "web")["status"]["updatedReplicas"] == 4
 
 
-def test_idle_reconcile_is_cheap():
+def test_idle_reconcile_changes_nothing_and_idle_time_is_skipped():
+    # Timings live in benchmarks/bench_controllers.py; here: idle passes write nothing, and an hour
+    # with nothing due is crossed in a handful of reconcile passes, not one per simulated second.
     c = _fresh(0)
     for i in range(40):
         c.create(deployment(f"svc{i}", replicas=1))
         c.create(service(f"svc{i}"))
     c.advance(60)
-    n = 200
-    t0 = time.perf_counter()
-    for _ in range(n):
+    rv = c.store.resource_version
+    for _ in range(50):
         c.reconcile()
-    per = (time.perf_counter() - t0) / n
-    assert per < 0.002, f"idle reconcile took {per * 1e3:.3f} ms"
-    t0 = time.perf_counter()
-    c.advance(3600)  # nothing due: an hour of idle simulated time
-    assert time.perf_counter() - t0 < 0.05
+    assert c.store.resource_version == rv
+    calls = []
+    orig = c.reconcile
+    c.reconcile = lambda: (calls.append(1), orig())[1]
+    c.advance(3600)
+    assert len(calls) < 50, len(calls)
