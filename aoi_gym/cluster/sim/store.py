@@ -60,6 +60,8 @@ class ObjectStore:
         # kind -> (kind version, {namespace: [objects in store order]}): built on demand for namespaced reads
         self._ns_index: dict[str, tuple[int, dict[str, list[dict[str, Any]]]]] = {}
         self._derived: dict[str, tuple[tuple[int, ...], Any]] = {}
+        # kind -> {(namespace, name): resourceVersion of its last put or removal}, in order of change
+        self._changes: dict[str, dict[tuple[str, str], int]] = {}
         self.resource_version = 0
 
     # -- reads (no copies) ------------------------------------------------------------------
@@ -137,7 +139,30 @@ class ObjectStore:
         bucket[(ns, name)] = obj
         self._hashes.pop((kind, ns, name), None)
         self._kind_versions[kind] = self._kind_versions.get(kind, 0) + 1
+        self._log_change(kind, (ns, name))
         return obj
+
+    def _log_change(self, kind: str, key: tuple[str, str]) -> None:
+        changes = self._changes.get(kind)
+        if changes is None:
+            changes = self._changes[kind] = {}
+        else:
+            changes.pop(key, None)  # re-insert: the dict's order is the order of last change
+        changes[key] = self.resource_version
+
+    def changed_since(self, kind: str, resource_version: int) -> list[tuple[tuple[str, str], dict[str, Any] | None]]:
+        """``((namespace, name), object or None when removed)`` for every object of ``kind`` put or
+        removed after ``resource_version`` (most recent first)."""
+        changes = self._changes.get(kind)
+        if not changes:
+            return []
+        bucket = self._by_kind.get(kind) or {}
+        out = []
+        for key, rv in reversed(changes.items()):
+            if rv <= resource_version:
+                break
+            out.append((key, bucket.get(key)))
+        return out
 
     def remove(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
         """Remove and return an object (None when absent); a removal bumps the versions like a put."""
@@ -148,6 +173,7 @@ class ObjectStore:
             self._count -= 1
             self.resource_version += 1
             self._kind_versions[kind] = self._kind_versions.get(kind, 0) + 1
+            self._log_change(kind, (ns, name))
         return gone
 
     # -- snapshot / digest --------------------------------------------------------------------
@@ -157,10 +183,12 @@ class ObjectStore:
             dict(self._hashes),
             self.resource_version,
             dict(self._kind_versions),
+            {k: dict(c) for k, c in self._changes.items()},
         )
 
     def restore(self, snap: tuple) -> None:
-        by_kind, hashes, rv, kind_versions = snap
+        by_kind, hashes, rv, kind_versions, changes = snap
+        self._changes = {k: dict(c) for k, c in changes.items()}
         self._by_kind = {k: dict(b) for k, b in by_kind.items()}
         self._hashes = dict(hashes)
         self.resource_version = rv

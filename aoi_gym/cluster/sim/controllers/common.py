@@ -31,6 +31,10 @@ __all__ = [
     "memo_prune",
     "memoized",
     "rv_signature",
+    "pass_window",
+    "changed_owners",
+    "changed_uids",
+    "memo_skip",
     "remove_object",
     "put_new",
     "emit",
@@ -268,6 +272,67 @@ def memoized(cluster: "SimCluster", book: str, key: str, signature: str, fn: Cal
     else:
         cluster.private.get(book, {}).pop(key, None)
     return due
+
+
+# ---------------------------------------------------------------------------------------------- incremental passes
+# A memoized controller skips an object when the object and everything its memo signature covers are
+# unchanged since the memo was written. Instead of recomputing every signature on every pass, a pass can
+# ask the store what changed since the start of this controller's previous pass (``changed_since``) and
+# recompute only the objects those changes touch: an object untouched since then still has the
+# signature its memo holds, so ``memoized`` would skip it anyway. Objects without a fresh memo (never
+# synced, wrote something last time, deadline due) are always synced. The bookkeeping lives in
+# ``cluster.private`` so that snapshot/restore keep it consistent with the store.
+def pass_window(cluster: "SimCluster", name: str) -> int | None:
+    """resourceVersion at the start of controller ``name``'s previous incremental pass, or None (first
+    pass, or a store without ``changed_since``: do a full pass); records the start of this one."""
+    key = "memo:pass-rv:" + name
+    prev = cluster.private.get(key)
+    if getattr(cluster.store, "changed_since", None) is None:
+        return None
+    cluster.private[key] = cluster.store.resource_version
+    return prev
+
+
+def changed_owners(cluster: "SimCluster", name: str, kind: str, since: int | None) -> set[str] | None:
+    """uids of the controlling owners of objects of ``kind`` changed, added or removed since ``since``,
+    including the owner an object had before its change (kept in ``cluster.private``). None when
+    ``since`` is None; then the owner record is rebuilt from the whole store."""
+    key = f"memo:owners:{name}:{kind}"
+    owners = cluster.private.get(key)
+    if since is None or owners is None:
+        cluster.private[key] = {
+            f"{o['metadata'].get('namespace') or ''}/{o['metadata']['name']}": controller_uid(o)
+            for o in cluster.iter_objects(kind)
+        }
+        return None
+    dirty: set[str] = set()
+    for (ns, obj_name), obj in cluster.store.changed_since(kind, since):
+        k = f"{ns}/{obj_name}"
+        old = owners.pop(k, None)
+        if old is not None:
+            dirty.add(old)
+        if obj is not None:
+            uid = owners[k] = controller_uid(obj)
+            if uid is not None:
+                dirty.add(uid)
+    return dirty
+
+
+def changed_uids(cluster: "SimCluster", kind: str, since: int, into: set[str]) -> set[str]:
+    """Add the uids of the objects of ``kind`` put since ``since`` (still stored) to ``into``."""
+    for _key, obj in cluster.store.changed_since(kind, since):
+        if obj is not None:
+            into.add(obj["metadata"].get("uid", ""))
+    return into
+
+
+def memo_skip(cluster: "SimCluster", book: str, key: str) -> tuple[bool, float | None]:
+    """(True, deadline) when ``key`` has a memo whose deadline has not come (its signature is known
+    to be current: the caller checked that nothing it covers changed)."""
+    m = cluster.private.get(book, {}).get(key)
+    if m is not None and (m[1] is None or m[1] > cluster.t):
+        return True, m[1]
+    return False, None
 
 
 def rv_signature(objs: Iterable[dict[str, Any]]) -> str:

@@ -16,7 +16,11 @@ from aoi_gym.cluster.sim.controllers.common import (
     SimController,
     emit,
     owner_index,
+    changed_owners,
+    changed_uids,
     memo_prune,
+    memo_skip,
+    pass_window,
     memoized,
     rv_signature,
     owner_ref,
@@ -76,6 +80,10 @@ def _default_deployment(cluster: "SimCluster", d: dict[str, Any]) -> dict[str, A
     return new
 
 
+def _any_recreate(cluster: "SimCluster") -> bool:
+    return any((d.get("spec") or {}).get("strategy", {}).get("type") == "Recreate" for d in cluster.iter_objects("Deployment"))
+
+
 class DeploymentController(SimController):
     """Reconciles Deployments into ReplicaSets and writes Deployment status."""
 
@@ -83,6 +91,13 @@ class DeploymentController(SimController):
     watches = ("Deployment", "ReplicaSet", "Pod", "Namespace")
 
     def sync(self, cluster: "SimCluster") -> float | None:
+        since = pass_window(cluster, self.name)
+        dirty = changed_owners(cluster, self.name, "ReplicaSet", since)
+        if dirty is not None:
+            changed_uids(cluster, "Deployment", since, dirty)
+            if cluster.store.derived("deploy:any-recreate", ("Deployment",), lambda: _any_recreate(cluster)) and \
+                    cluster.store.changed_since("Pod", since):
+                dirty = None  # Recreate deployments depend on their pods: check every deployment
         rs_by_owner = owner_index(cluster, "ReplicaSet")
         pods_by_owner: dict[str, list[dict[str, Any]]] | None = None
         due: float | None = None
@@ -92,6 +107,12 @@ class DeploymentController(SimController):
                 continue
             uid = d["metadata"]["uid"]
             live.add(uid)
+            if dirty is not None and uid not in dirty:
+                fresh, x = memo_skip(cluster, "memo:deploy", uid)
+                if fresh:
+                    if x is not None and (due is None or x < due):
+                        due = x
+                    continue
             rss = rs_by_owner.get(uid, [])
             recreate = (d.get("spec") or {}).get("strategy", {}).get("type") == "Recreate"
             if recreate and pods_by_owner is None:

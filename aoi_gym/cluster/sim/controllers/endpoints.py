@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Any
 from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
 from aoi_gym.cluster.sim.controllers.common import (
     SimController,
+    changed_uids,
     memo_prune,
+    memo_skip,
+    pass_window,
     memoized,
     rv_signature,
     namespace_terminating,
@@ -128,6 +131,24 @@ def _pod_label_index(cluster: "SimCluster") -> dict[tuple[str, str, str], list[d
     return index
 
 
+def _service_selector_index(cluster: "SimCluster") -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    """(namespace, key, value) -> the Services whose selector has ``key: value``."""
+    index: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for svc in cluster.iter_objects("Service"):
+        ns = svc["metadata"].get("namespace") or ""
+        for k, v in ((svc.get("spec") or {}).get("selector") or {}).items():
+            index.setdefault((ns, k, v), []).append(svc)
+    return index
+
+
+def _record_pod_labels(cluster: "SimCluster", name: str) -> None:
+    """Remember every pod's labels (the old labels of a pod that changes decide which Services it left)."""
+    cluster.private[f"memo:labels:{name}"] = {
+        f"{p['metadata'].get('namespace') or ''}/{p['metadata']['name']}": p["metadata"].get("labels") or {}
+        for p in cluster.iter_objects("Pod")
+    }
+
+
 class EndpointsController(SimController):
     """Allocates Service IPs/ports and keeps each selector Service's Endpoints current."""
 
@@ -135,9 +156,18 @@ class EndpointsController(SimController):
     watches = ("Service", "Endpoints", "Pod", "Namespace")
 
     def sync(self, cluster: "SimCluster") -> float | None:
+        since = pass_window(cluster, self.name)
+        dirty = None if since is None else self._dirty_services(cluster, since)
+        if since is None:
+            _record_pod_labels(cluster, self.name)
         index = cluster.store.derived("endpoints:pod-label-index", ("Pod",), lambda: _pod_label_index(cluster))
         services: set[tuple[str, str]] = set()
         for svc in cluster.iter_objects("Service"):
+            meta = svc["metadata"]
+            if dirty is not None and meta.get("uid") not in dirty and memo_skip(cluster, "memo:ep", meta.get("uid", ""))[0]:
+                # unchanged since a sync that wrote nothing: its defaults are in place and memoized() would skip it
+                services.add((meta["namespace"], meta["name"]))
+                continue
             svc = _default_service(cluster, svc)
             meta = svc["metadata"]
             ns, name = meta["namespace"], meta["name"]
@@ -152,12 +182,38 @@ class EndpointsController(SimController):
             sig = "|".join((meta.get("resourceVersion", ""), ep["metadata"].get("resourceVersion", "") if ep else "-", rv_signature(pods)))
             memoized(cluster, "memo:ep", meta["uid"], sig, lambda svc=svc, pods=pods: self._write(cluster, svc, pods))
         memo_prune(cluster, "memo:ep", {s["metadata"]["uid"] for s in cluster.iter_objects("Service")})
+        if since is not None and not cluster.store.changed_since("Service", since) and not cluster.store.changed_since("Endpoints", since):
+            return None  # no Service or Endpoints came or went since the last pass removed every orphan
         for ep in cluster.iter_objects("Endpoints"):
             m = ep["metadata"]
             key = (m["namespace"], m["name"])
             if key not in services and key != ("default", "kubernetes"):
                 remove_object(cluster, "Endpoints", m["name"], m["namespace"])
         return None
+
+    def _dirty_services(self, cluster: "SimCluster", since: int) -> set[str]:
+        """uids of the Services whose memo signature may have changed since ``since``: changed Services,
+        Services whose Endpoints changed, and Services selecting a changed pod by its old or new labels."""
+        dirty = changed_uids(cluster, "Service", since, set())
+        for (ns, name), _ep in cluster.store.changed_since("Endpoints", since):
+            svc = cluster.peek("Service", name, ns)
+            if svc is not None:
+                dirty.add(svc["metadata"].get("uid", ""))
+        pod_changes = cluster.store.changed_since("Pod", since)
+        if pod_changes:
+            by_item = cluster.store.derived("endpoints:service-selector-index", ("Service",), lambda: _service_selector_index(cluster))
+            record = cluster.private.setdefault(f"memo:labels:{self.name}", {})
+            for (ns, name), pod in pod_changes:
+                key = f"{ns}/{name}"
+                old = record.pop(key, None)
+                new = (pod["metadata"].get("labels") or {}) if pod is not None else None
+                if new is not None:
+                    record[key] = new
+                for labels in (old, new):
+                    for k, v in (labels or {}).items():
+                        for svc in by_item.get((ns, k, v), ()):
+                            dirty.add(svc["metadata"].get("uid", ""))
+        return dirty
 
     def _write(self, cluster: "SimCluster", svc: dict[str, Any], pods: list[dict[str, Any]]) -> float | None:
         meta, spec = svc["metadata"], svc.get("spec") or {}

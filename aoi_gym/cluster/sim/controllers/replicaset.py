@@ -16,7 +16,11 @@ from aoi_gym.cluster.sim.controllers.common import (
     SimController,
     emit,
     owner_index,
+    changed_owners,
+    changed_uids,
     memo_prune,
+    memo_skip,
+    pass_window,
     memoized,
     rv_signature,
     pod_is_ready,
@@ -80,6 +84,10 @@ class ReplicaSetController(SimController):
     watches = ("ReplicaSet", "Pod", "Namespace")
 
     def sync(self, cluster: "SimCluster") -> float | None:
+        since = pass_window(cluster, self.name)
+        dirty = changed_owners(cluster, self.name, "Pod", since)
+        if dirty is not None:
+            changed_uids(cluster, "ReplicaSet", since, dirty)
         by_owner = owner_index(cluster, "Pod")
         due: float | None = None
         live: set[str] = set()
@@ -88,6 +96,12 @@ class ReplicaSetController(SimController):
                 continue
             uid = rs["metadata"]["uid"]
             live.add(uid)
+            if dirty is not None and uid not in dirty:
+                fresh, d = memo_skip(cluster, "memo:rs", uid)
+                if fresh:
+                    if d is not None and (due is None or d < due):
+                        due = d
+                    continue
             owned = by_owner.get(uid, [])
             sig = rs["metadata"].get("resourceVersion", "") + "|" + rv_signature(owned)
             d = memoized(cluster, "memo:rs", uid, sig, lambda rs=rs, owned=owned: self._sync_one(cluster, rs, owned))
