@@ -117,6 +117,8 @@ class IncidentEnv(gym.Env[str, str]):
         self.backend = backend
         self.max_steps = int(max_steps)
         self.seconds_per_step = float(seconds_per_step)
+        if noise < 0:
+            raise ValueError(f"noise must be >= 0 (1.0 realistic, 0.0 none), got {noise}")
         self.noise = float(noise)
         self.reward_config = reward or RewardConfig()
         self.max_observation_chars = int(max_observation_chars)
@@ -201,6 +203,8 @@ class IncidentEnv(gym.Env[str, str]):
         self._fresh_cluster(spec.app, cluster_seed)
         # From here on the cluster's randomness (new pod names, noise) follows this episode's seed.
         self.cluster.rng = np.random.default_rng(episode_seed ^ 0x5EED)
+        if hasattr(self.cluster.app, "noise"):
+            self.cluster.app.noise = self.noise
         app = get_app(spec.app)
         self._namespace = getattr(app, "namespace", None)
         self._app_summary = _app_summary(app)

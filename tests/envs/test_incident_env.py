@@ -215,3 +215,17 @@ def test_render_ansi_returns_the_transcript():
     env.step('exec_shell("kubectl get ns")')
     text = env.render()
     assert "=== TASK ===" in text and "kubectl get ns" in text and "test-social-network" in text
+
+
+def test_noise_scales_background_telemetry():
+    def stats(noise):
+        env = gym.make("AOI-Incident-v0", problem_ids=["noop_detection_hotel_reservation-1"], noise=noise)
+        env.reset(seed=4)
+        c = env.unwrapped.cluster
+        return c.app.request_stats(c, "test-hotel-reservation", 300)
+
+    quiet, loud = stats(0.0), stats(1.0)
+    assert all(s.error_rate == 0.0 for s in quiet.values())
+    assert any(s.error_rate > 0.0 for s in loud.values())  # benign errors: red herrings
+    with pytest.raises(ValueError, match="noise"):
+        IncidentEnv(noise=-1)

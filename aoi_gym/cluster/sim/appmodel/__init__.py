@@ -43,6 +43,9 @@ class AppModel:
         self._starts: dict[str, tuple] = {}  # "ns/pod/container" -> (uid, t_start, code, detail, exit_t, prev)
         self._apps: dict[str, App] = {}
         self._prune_at = 256
+        #: scale of background noise in telemetry (1.0 realistic, 0.0 none): benign log lines, benign
+        #: error rates, jitter of metrics and stats. Configuration, not state: not in snapshots/digests.
+        self.noise = 1.0
 
     # ------------------------------------------------------------------ apps and state
     def register_app(self, cluster: Any, app: App) -> None:
@@ -157,7 +160,7 @@ class AppModel:
         if app.services[svc].kind not in ("app", "frontend"):
             return 0.0
         u = stable_hash(self.seed_of(ns), ns, svc, "bg")
-        return 0.002 + (u % 7) / 1000.0 if u % 4 == 0 else 0.0
+        return min(1.0, (0.002 + (u % 7) / 1000.0) * self.noise) if u % 4 == 0 else 0.0
 
     def request_stats(self, cluster: Any, namespace: str, window_s: float = 300.0) -> dict[str, ServiceStats]:
         """Per service: rps, error_rate, p50/p95/p99 ms averaged over the window (noise included)."""
@@ -178,6 +181,7 @@ class AppModel:
                 cols = [stats_of(ev.services[n]) if n in ev.services else ServiceStats(0.0, 0.0, 0.0, 0.0, 0.0) for n in names]
                 arr = base[id(ev)] = np.array([[x.rps, x.error_rate, x.p50_ms, x.p95_ms, x.p99_ms] for x in cols]).T
             jit = read_rng(seed, namespace, int(t // STEP_S), "stats").normal(0.0, 1.0, size=(2, len(names)))
+            jit = jit * self.noise
             rps = arr[0] * (1.0 + 0.05 * jit[0])
             err = np.where(arr[0] > 0, 1.0 - (1.0 - arr[1]) * (1.0 - bg), 0.0)
             rps_sum += rps

@@ -158,7 +158,7 @@ def _traffic(model: "AppModel", cluster: Any, app: App, pod: dict[str, Any], pro
                     for _ in range(min(2, int(rng.poisson(busiest[0] * span / n_serv * 0.05)) + (1 if rng.random() < 0.5 else 0))):
                         emit(*info)
         noise = benign(style)
-        if noise and rng.random() < (0.35 if bg else 0.1):
+        if noise and rng.random() < (0.35 if bg else 0.1) * model.noise:
             lv, text = noise[int(rng.integers(0, len(noise)))]
             if lv == "error" and not bg:
                 lv = "warn"

@@ -73,7 +73,7 @@ def namespace_metrics(model: "AppModel", cluster: Any, ns: str, window_s: float)
     q_memo: dict[tuple[int, str], list[float]] = {}
     for k, (t, ev) in enumerate(zip(ts, evs)):
         ts_abs = EPOCH_OFFSET + t
-        noise = read_rng(seed, ns, int(t // STEP_S), "metrics").normal(0.0, 1.0, size=(len(per_pod) + len(svc_rows) + 1, 4)).tolist()
+        noise = read_rng(seed, ns, int(t // STEP_S), "metrics").normal(0.0, model.noise, size=(len(per_pod) + len(svc_rows) + 1, 4)).tolist()
         for i, (pv, svc_name, limit, serving, share, pts) in enumerate(per_pod):
             if t < pv.started_t:
                 continue
