@@ -24,6 +24,7 @@ from gymnasium import spaces
 from aoi_gym.envs.actions import Action, ActionError, parse_action
 from aoi_gym.envs.prompts import task_prompt
 from aoi_gym.envs.reward import RewardConfig
+from aoi_gym.envs.spaces import TextObservation
 from aoi_gym.envs.telemetry_views import csv_to_table, metrics_view, traces_view
 
 __all__ = ["IncidentEnv", "CHARSET", "BACKENDS"]
@@ -123,7 +124,7 @@ class IncidentEnv(gym.Env[str, str]):
         self.reward_config = reward or RewardConfig()
         self.max_observation_chars = int(max_observation_chars)
         self.render_mode = render_mode
-        self.observation_space = spaces.Text(max_length=max(self.max_observation_chars, 16384), min_length=0, charset=CHARSET)
+        self.observation_space = TextObservation(max_length=max(self.max_observation_chars, 16384), min_length=0, charset=CHARSET)
         self.action_space = spaces.Text(max_length=8192, min_length=0, charset=CHARSET)
         self._cache: OrderedDict[tuple[str, int], Any] = OrderedDict()
         self._cache_size = snapshot_cache_size

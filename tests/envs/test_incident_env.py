@@ -168,14 +168,18 @@ def test_hide_info_leaves_only_the_step():
     assert info == {"step": 1}
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
-def test_vector_envs_step_8(mode):
-    kwargs = {"vector_kwargs": {"shared_memory": False}} if mode == "async" else {}
-    envs = gym.make_vec("AOI-Incident-v0", num_envs=8, vectorization_mode=mode, split="train", max_steps=5, **kwargs)
+@pytest.mark.parametrize("mode, vector_kwargs", [("sync", {}), ("async", {}), ("async", {"shared_memory": False})])
+def test_vector_envs_step_8(mode, vector_kwargs):
+    envs = gym.make_vec("AOI-Incident-v0", num_envs=8, vectorization_mode=mode, split="train", max_steps=5,
+                        vector_kwargs=vector_kwargs)
     obs, infos = envs.reset(seed=list(range(8)))
     assert len(obs) == 8 and all("Available APIs" in o for o in obs)
+    first = tuple(obs)
     obs, rew, term, trunc, infos = envs.step(['exec_shell("kubectl get nodes")'] * 8)
-    assert all("kind-worker" in o for o in obs)
+    assert all("kind-worker" in o for o in obs)  # fresh observations, not the reset's (Gymnasium #1164)
+    obs2, *_ = envs.step(['exec_shell("kubectl get ns")'] * 8)
+    assert all("kube-system" in o and "kind-worker" not in o for o in obs2)
+    assert all(isinstance(o, str) for o in obs2) and tuple(first) != tuple(obs2)
     envs.close()
 
 
