@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from aoi_gym.cluster.base import NotFound
+from aoi_gym.faults import ops
 from aoi_gym.faults.base import Fault, register
 
 __all__ = ["HpaCapped", "LOAD_CLIENT", "GHZ_IMAGE"]
@@ -79,10 +80,7 @@ class HpaCapped(Fault):
 
     def _recover(self, cluster: Any) -> None:
         for kind, name in (("Deployment", LOAD_CLIENT), ("HorizontalPodAutoscaler", self.params["target"])):
-            try:
-                cluster.delete(kind, name, self.namespace)
-            except NotFound:
-                pass
+            ops.delete_if_exists(cluster, kind, name, self.namespace)
         try:  # the HPA may have scaled the service out; the healthy app runs one replica
             cluster.patch("Deployment", self.params["target"], self.namespace, {"spec": {"replicas": 1}}, "merge")
         except NotFound:

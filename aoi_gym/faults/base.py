@@ -20,9 +20,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, ClassVar, Mapping
+from typing import Any, Callable, ClassVar, Mapping
 
 import numpy as np
+
+from aoi_gym.faults import ops
 
 __all__ = [
     "SYSTEM_LEVELS",
@@ -195,6 +197,30 @@ class Fault(ABC):
 
     def expires_at(self, cluster: Any) -> float | None:
         return None
+
+    # ------------------------------------------------------------------ the target Deployment
+    def target_container_name(self) -> str | None:
+        """Name of the ``target`` service's main container (None: the first container)."""
+        return ops.container_name(self.app, self.params["target"])
+
+    def target_container(self, cluster: Any) -> dict | None:
+        """The main container of the ``target`` Deployment as it is now; None when the Deployment is gone."""
+        dep = ops.find(cluster, "Deployment", self.params["target"], self.namespace)
+        return None if dep is None else ops.template_container(dep, self.target_container_name())
+
+    def change_target_container(self, cluster: Any, change: Callable[[dict], Any], recreate: bool = False) -> None:
+        """Let ``change`` modify the ``target`` Deployment's main container, written back in place (a
+        rolling update) or, with ``recreate``, by delete and re-apply (AIOpsLab's injectors)."""
+        name = self.target_container_name()
+        if recreate:
+            ops.recreate_with(cluster, "Deployment", self.params["target"], self.namespace,
+                              lambda dep: change(ops.template_container(dep, name)))
+        else:
+            ops.update_container(cluster, self.namespace, self.params["target"], change, name)
+
+    def missing_target(self, kind: str = "deployment") -> list[str]:
+        """The condition problem reported when the ``target`` object itself is gone."""
+        return [f"{kind} {self.params['target']} does not exist"]
 
     def ground_truth(self, cluster: Any) -> GroundTruth:
         return GroundTruth(

@@ -69,10 +69,7 @@ class ChaosFault(Fault):
         self.saved["start_t"] = float(getattr(cluster, "t", cluster.now()))
 
     def _recover(self, cluster: Any) -> None:
-        try:
-            cluster.delete(self.chaos_kind, self.saved["name"], self.namespace)
-        except NotFound:
-            pass
+        ops.delete_if_exists(cluster, self.chaos_kind, self.saved["name"], self.namespace)
 
     def expires_at(self, cluster: Any) -> float | None:
         start = self.saved.get("start_t")

@@ -35,6 +35,9 @@ class _EnvRefFault(Fault):
     settle_s = 30.0
     param_choices = {"hotel_reservation": {"target": _HOTEL_APP}, "social_network": {"target": _SOCIAL_APP}}
     env_name = ""
+    #: the object kind the reference names (``ConfigMap``/``Secret``), its env source field, and the
+    #: fields of that object that hold keys
+    ref_kind, ref_field, data_fields = "", "", ("data",)
 
     def env_entry(self) -> dict:
         raise NotImplementedError
@@ -44,46 +47,39 @@ class _EnvRefFault(Fault):
 
     def _inject(self, cluster: Any, rng: np.random.Generator) -> None:
         self.prepare(cluster)
-        name = ops.container_name(self.app, self.params["target"])
 
-        def change(dep: dict) -> None:
-            c = ops.main_container(dep["spec"]["template"]["spec"], name)
+        def change(c: dict) -> None:
             self.saved["env"] = c.get("env")
             c["env"] = list(c.get("env") or []) + [self.env_entry()]
 
-        ops.recreate_with(cluster, "Deployment", self.params["target"], self.namespace, change)
+        self.change_target_container(cluster, change, recreate=True)
 
     def _recover(self, cluster: Any) -> None:
-        name = ops.container_name(self.app, self.params["target"])
-
-        def change(c: dict) -> None:
-            if self.saved.get("env") is None:
-                c.pop("env", None)
-            else:
-                c["env"] = self.saved["env"]
-
-        ops.update_container(cluster, self.namespace, self.params["target"], change, name)
+        self.change_target_container(cluster, lambda c: ops.set_or_remove(c, "env", self.saved.get("env")))
 
     def unresolved(self, cluster: Any, container: dict) -> list[str]:
-        raise NotImplementedError
+        """Why a non-optional reference of ``container`` to a ``ref_kind`` does not resolve."""
+        out = []
+        for ref in _env_refs(container, self.ref_field):
+            if ref.get("optional"):
+                continue
+            obj = ops.find(cluster, self.ref_kind, ref.get("name", ""), self.namespace)
+            if obj is None:
+                out.append(f"{self.ref_kind} {ref.get('name')} does not exist")
+            elif not any(ref.get("key") in (obj.get(f) or {}) for f in self.data_fields):
+                out.append(f"{self.ref_kind} {ref.get('name')} has no key {ref.get('key')}")
+        return out
 
     def condition_problems(self, cluster: Any) -> list[str]:
-        target = self.params["target"]
-        try:
-            dep = cluster.get("Deployment", target, self.namespace)
-        except Exception:
-            return [f"deployment {target} does not exist"]
-        c = ops.main_container(dep["spec"]["template"]["spec"], ops.container_name(self.app, target))
-        return self.unresolved(cluster, c)
+        c = self.target_container(cluster)
+        return self.missing_target() if c is None else self.unresolved(cluster, c)
 
     def remediation(self, cluster: Any) -> list[str]:
         dep = cluster.get("Deployment", self.params["target"], self.namespace)
-        c = ops.main_container(dep["spec"]["template"]["spec"], ops.container_name(self.app, self.params["target"]))
+        c = ops.template_container(dep, self.target_container_name())
         idx = next(i for i, e in enumerate(c.get("env") or []) if e.get("name") == self.env_name)
-        return [
-            f"kubectl patch deployment {self.params['target']} -n {self.namespace} --type=json "
-            f"-p '[{{\"op\": \"remove\", \"path\": \"/spec/template/spec/containers/0/env/{idx}\"}}]'"
-        ]
+        return [ops.json_patch_command("deployment", self.params["target"], self.namespace, "remove",
+                                       f"/spec/template/spec/containers/0/env/{idx}")]
 
 
 @register
@@ -91,6 +87,7 @@ class ConfigMapKeyMissing(_EnvRefFault):
     family = "configmap_key_missing"
     system_level, fault_type = "Virtualization", "Misconfiguration"
     env_name = "LOG_LEVEL"
+    ref_kind, ref_field, data_fields = "ConfigMap", "configMapKeyRef", ("data", "binaryData")
     oracle = "every configMapKeyRef of the Deployment resolves (or is gone) and its pod runs"
 
     @property
@@ -108,24 +105,7 @@ class ConfigMapKeyMissing(_EnvRefFault):
 
     def _recover(self, cluster: Any) -> None:
         super()._recover(cluster)
-        try:
-            cluster.delete("ConfigMap", self.configmap, self.namespace)
-        except Exception:
-            pass
-
-    def unresolved(self, cluster: Any, container: dict) -> list[str]:
-        out = []
-        for ref in _env_refs(container, "configMapKeyRef"):
-            if ref.get("optional"):
-                continue
-            try:
-                cm = cluster.get("ConfigMap", ref.get("name", ""), self.namespace)
-            except Exception:
-                out.append(f"ConfigMap {ref.get('name')} does not exist")
-                continue
-            if ref.get("key") not in (cm.get("data") or {}) and ref.get("key") not in (cm.get("binaryData") or {}):
-                out.append(f"ConfigMap {ref.get('name')} has no key {ref.get('key')}")
-        return out
+        ops.delete_if_exists(cluster, "ConfigMap", self.configmap, self.namespace)
 
 
 @register
@@ -133,6 +113,7 @@ class MissingSecret(_EnvRefFault):
     family = "missing_secret"
     system_level, fault_type = "Virtualization", "Dependency Problem"
     env_name = "DB_PASSWORD"
+    ref_kind, ref_field, data_fields = "Secret", "secretKeyRef", ("data", "stringData")
     # the services that hold database credentials
     param_choices = {
         "hotel_reservation": {"target": ("geo", "rate", "profile", "recommendation", "reservation", "user")},
@@ -144,20 +125,6 @@ class MissingSecret(_EnvRefFault):
     def env_entry(self) -> dict:
         return {"name": self.env_name,
                 "valueFrom": {"secretKeyRef": {"name": f"{self.params['target']}-db-credentials", "key": "password"}}}
-
-    def unresolved(self, cluster: Any, container: dict) -> list[str]:
-        out = []
-        for ref in _env_refs(container, "secretKeyRef"):
-            if ref.get("optional"):
-                continue
-            try:
-                sec = cluster.get("Secret", ref.get("name", ""), self.namespace)
-            except Exception:
-                out.append(f"Secret {ref.get('name')} does not exist")
-                continue
-            if ref.get("key") not in (sec.get("data") or {}) and ref.get("key") not in (sec.get("stringData") or {}):
-                out.append(f"Secret {ref.get('name')} has no key {ref.get('key')}")
-        return out
 
 
 _ASTRO_ADDR_TARGETS = ("cart", "checkout", "accounting", "fraud-detection")  # services with a data-store address
@@ -177,8 +144,6 @@ class WrongEnvDbHost(Fault):
                 and e["name"].startswith(("KAFKA", "VALKEY", "REDIS", "MONGO", "POSTGRES"))]
 
     def _inject(self, cluster: Any, rng: np.random.Generator) -> None:
-        name = ops.container_name(self.app, self.params["target"])
-
         def change(c: dict) -> None:
             candidates = self._addr_vars(c)
             var = candidates[int(rng.integers(0, len(candidates)))]
@@ -186,7 +151,7 @@ class WrongEnvDbHost(Fault):
             self.saved.update(var=var["name"], old=var["value"])
             var["value"] = f"{host}-svc:{port}" if host else f"{var['value']}-svc"
 
-        ops.update_container(cluster, self.namespace, self.params["target"], change, name)
+        self.change_target_container(cluster, change)
 
     def _recover(self, cluster: Any) -> None:
         def change(c: dict) -> None:
@@ -194,16 +159,13 @@ class WrongEnvDbHost(Fault):
                 if e.get("name") == self.saved.get("var"):
                     e["value"] = self.saved["old"]
 
-        ops.update_container(cluster, self.namespace, self.params["target"], change,
-                             ops.container_name(self.app, self.params["target"]))
+        self.change_target_container(cluster, change)
 
     def condition_problems(self, cluster: Any) -> list[str]:
         target = self.params["target"]
-        try:
-            dep = cluster.get("Deployment", target, self.namespace)
-        except Exception:
-            return [f"deployment {target} does not exist"]
-        c = ops.main_container(dep["spec"]["template"]["spec"], ops.container_name(self.app, target))
+        c = self.target_container(cluster)
+        if c is None:
+            return self.missing_target()
         services = {s["metadata"]["name"] for s in cluster.list("Service", self.namespace)}
         out = []
         for e in self._addr_vars(c):

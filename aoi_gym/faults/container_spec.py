@@ -27,31 +27,16 @@ class _ContainerFault(Fault):
     field_name = "image"
     recreate = False  # AIOpsLab's delete+apply (True) or an in-place update / rolling update (False)
 
-    def _container(self) -> str | None:
-        return ops.container_name(self.app, self.params["target"])
-
     def bad_value(self, old: Any, rng: np.random.Generator) -> Any:
         raise NotImplementedError
 
     def _set(self, cluster: Any, value: Any) -> None:
-        def change(dep: dict) -> None:
-            c = ops.main_container(dep["spec"]["template"]["spec"], self._container())
-            if value is None:
-                c.pop(self.field_name, None)
-            else:
-                c[self.field_name] = value
-
-        if self.recreate:
-            ops.recreate_with(cluster, "Deployment", self.params["target"], self.namespace, change)
-        else:
-            ops.update(cluster, "Deployment", self.params["target"], self.namespace, change)
-
-    def _current(self, cluster: Any) -> Any:
-        dep = cluster.get("Deployment", self.params["target"], self.namespace)
-        return ops.main_container(dep["spec"]["template"]["spec"], self._container()).get(self.field_name)
+        self.change_target_container(cluster, lambda c: ops.set_or_remove(c, self.field_name, value),
+                                     recreate=self.recreate)
 
     def _inject(self, cluster: Any, rng: np.random.Generator) -> None:
-        old = self._current(cluster)
+        dep = cluster.get("Deployment", self.params["target"], self.namespace)
+        old = ops.template_container(dep, self.target_container_name()).get(self.field_name)
         self.saved["old"] = old
         self.saved["bad"] = self.bad_value(old, rng)
         self._set(cluster, self.saved["bad"])
@@ -64,15 +49,13 @@ class _ContainerFault(Fault):
 
     def condition_problems(self, cluster: Any) -> list[str]:
         target = self.params["target"]
-        try:
-            value = self._current(cluster)
-        except Exception:
-            return [f"deployment {target} does not exist"]
+        c = self.target_container(cluster)
+        if c is None:
+            return self.missing_target()
+        value = c.get(self.field_name)
         if not self.field_ok(value):
             return [f"deployment {target} container {self.field_name} is {value!r}"]
-        pods = [p for p in ops.pods_of(cluster, self.app, self.namespace, target)
-                if (p.get("status") or {}).get("phase") == "Running"]
-        return [] if pods else [f"no pod of {target} is running"]
+        return [] if ops.running_pods(cluster, self.app, self.namespace, target) else [f"no pod of {target} is running"]
 
 
 @register
@@ -93,18 +76,15 @@ class WrongBinUsage(_ContainerFault):
         return bool(value) and self.params["target"] in value
 
     def remediation(self, cluster: Any) -> list[str]:
-        return [
-            f"kubectl patch deployment {self.params['target']} -n {self.namespace} --type=json "
-            f"-p '[{{\"op\": \"replace\", \"path\": \"/spec/template/spec/containers/0/command\", "
-            f"\"value\": [\"{self.params['target']}\"]}}]'"
-        ]
+        return [ops.json_patch_command("deployment", self.params["target"], self.namespace, "replace",
+                                       "/spec/template/spec/containers/0/command", [self.params["target"]])]
 
 
 class _ImageFault(_ContainerFault):
     field_name = "image"
 
     def remediation(self, cluster: Any) -> list[str]:
-        target, container = self.params["target"], self._container() or self.params["target"]
+        target, container = self.params["target"], self.target_container_name() or self.params["target"]
         return [f"kubectl set image deployment/{target} {container}={self.saved['old']} -n {self.namespace}"]
 
 

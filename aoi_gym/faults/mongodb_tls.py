@@ -85,11 +85,10 @@ class AuthMissMongodb(Fault):
 
     def condition_problems(self, cluster: Any) -> list[str]:
         target = self.params["target"]
-        try:
-            dep = cluster.get("Deployment", target, self.namespace)
-        except Exception:
-            return [f"deployment {target} does not exist"]
-        c = ops.main_container(dep["spec"]["template"]["spec"])
+        dep = ops.find(cluster, "Deployment", target, self.namespace)
+        if dep is None:
+            return self.missing_target()
+        c = ops.template_container(dep)
         argv = [str(a) for a in (c.get("command") or []) + (c.get("args") or [])]
         for i, a in enumerate(argv):
             mode = a.split("=", 1)[1] if a.startswith("--tlsMode=") else (argv[i + 1] if a == "--tlsMode" and i + 1 < len(argv) else None)
@@ -99,7 +98,7 @@ class AuthMissMongodb(Fault):
 
     def remediation(self, cluster: Any) -> list[str]:
         return [
-            f"kubectl patch deployment {self.params['target']} -n {self.namespace} --type=json "
-            "-p '[{\"op\": \"remove\", \"path\": \"/spec/template/spec/containers/0/args\"}]'",
+            ops.json_patch_command("deployment", self.params["target"], self.namespace, "remove",
+                                   "/spec/template/spec/containers/0/args"),
             f"kubectl rollout restart deployment {self.client} -n {self.namespace}",
         ]

@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from aoi_gym.cluster.base import NotFound
 from aoi_gym.faults import ops
 from aoi_gym.faults.base import Fault, register
 from aoi_gym.faults.resources import _HOTEL_APP, _SOCIAL_APP
@@ -55,10 +54,9 @@ class ServiceSelectorMismatch(Fault):
 
     def condition_problems(self, cluster: Any) -> list[str]:
         target = self.params["target"]
-        try:
-            svc = cluster.get("Service", target, self.namespace)
-        except NotFound:
-            return [f"service {target} does not exist"]
+        svc = ops.find(cluster, "Service", target, self.namespace)
+        if svc is None:
+            return self.missing_target("service")
         sel = svc["spec"].get("selector") or {}
         pods = [p for p in ops.pods_of(cluster, self.app, self.namespace, target)
                 if _selects(sel, p["metadata"].get("labels") or {})]
@@ -101,10 +99,7 @@ class NetworkPolicyDeny(Fault):
         self.saved["name"] = name
 
     def _recover(self, cluster: Any) -> None:
-        try:
-            cluster.delete("NetworkPolicy", self.saved["name"], self.namespace)
-        except NotFound:
-            pass
+        ops.delete_if_exists(cluster, "NetworkPolicy", self.saved["name"], self.namespace)
 
     def condition_problems(self, cluster: Any) -> list[str]:
         key, target = ops.label_key(self.app), self.params["target"]

@@ -26,13 +26,7 @@ def _workers(cluster: Any) -> list[str]:
 
 
 def _set_unschedulable(cluster: Any, node: str, value: bool) -> None:
-    def change(n: dict) -> None:
-        if value:
-            n["spec"]["unschedulable"] = True
-        else:
-            n["spec"].pop("unschedulable", None)
-
-    ops.update(cluster, "Node", node, None, change)
+    ops.update(cluster, "Node", node, None, lambda n: ops.set_or_remove(n["spec"], "unschedulable", value or None))
 
 
 @register
@@ -66,10 +60,7 @@ class NodeCordonDrain(Fault):
             owners = pod["metadata"].get("ownerReferences") or []
             if any(o.get("kind") == "DaemonSet" for o in owners) or not owners:
                 continue  # drain skips DaemonSet pods and static/mirror pods
-            try:
-                cluster.delete("Pod", pod["metadata"]["name"], pod["metadata"]["namespace"])
-            except NotFound:
-                pass
+            ops.delete_if_exists(cluster, "Pod", pod["metadata"]["name"], pod["metadata"]["namespace"])
 
     def _recover(self, cluster: Any) -> None:
         for w in self.saved.get("cordoned", []):

@@ -6,6 +6,7 @@ simulated cluster and on a real one. Nothing here writes labels or annotations t
 
 from __future__ import annotations
 
+import json
 from typing import Any, Callable
 
 from aoi_gym.cluster.base import NotFound
@@ -26,6 +27,12 @@ __all__ = [
     "RESTART_ANNOTATION",
     "recreate",
     "recreate_with",
+    "find",
+    "delete_if_exists",
+    "template_container",
+    "set_or_remove",
+    "running_pods",
+    "json_patch_command",
 ]
 
 RESTART_ANNOTATION = "kubectl.kubernetes.io/restartedAt"
@@ -76,6 +83,46 @@ def update(cluster: Any, kind: str, name: str, namespace: str | None, change: Ca
     return cluster.replace(obj)
 
 
+def find(cluster: Any, kind: str, name: str, namespace: str | None) -> dict | None:
+    """The object, or None when it cannot be read (gone, or never created)."""
+    try:
+        return cluster.get(kind, name, namespace)
+    except Exception:
+        return None
+
+
+def delete_if_exists(cluster: Any, kind: str, name: str, namespace: str | None = None) -> bool:
+    """Delete an object if it is there; returns whether it was."""
+    try:
+        cluster.delete(kind, name, namespace)
+    except NotFound:
+        return False
+    return True
+
+
+def set_or_remove(mapping: dict, key: str, value: Any) -> None:
+    """Put a remembered value back: ``mapping[key] = value``, or drop the key when ``value`` is None."""
+    if value is None:
+        mapping.pop(key, None)
+    else:
+        mapping[key] = value
+
+
+def json_patch_command(resource: str, name: str, namespace: str | None, op: str, path: str,
+                       *value: Any) -> str:
+    """A ``kubectl patch <resource> <name> [-n ns] --type=json`` line with one operation (``value`` optional)."""
+    operation: dict[str, Any] = {"op": op, "path": path}
+    if value:
+        operation["value"] = value[0]
+    where = f" -n {namespace}" if namespace else ""
+    return f"kubectl patch {resource} {name}{where} --type=json -p '{json.dumps([operation])}'"
+
+
+def template_container(workload: dict, name: str | None = None) -> dict:
+    """The container called ``name`` in a workload's pod template (see :func:`main_container`)."""
+    return main_container(workload["spec"]["template"]["spec"], name)
+
+
 def main_container(pod_spec: dict, name: str | None = None) -> dict:
     """The container called ``name`` in a pod spec (the first one when ``name`` is None or absent)."""
     containers = pod_spec.get("containers") or []
@@ -95,7 +142,7 @@ def update_container(
     """Modify one container of a workload's pod template (get -> change -> replace)."""
 
     def _change(obj: dict) -> None:
-        change(main_container(obj["spec"]["template"]["spec"], container))
+        change(template_container(obj, container))
 
     return update(cluster, kind, deployment, namespace, _change)
 
@@ -121,17 +168,18 @@ def delete_pods(cluster: Any, app: str, namespace: str, service: str) -> int:
     """Delete every pod of ``service`` (its controller recreates them); returns how many."""
     pods = pods_of(cluster, app, namespace, service)
     for p in pods:
-        try:
-            cluster.delete("Pod", p["metadata"]["name"], namespace)
-        except NotFound:
-            pass
+        delete_if_exists(cluster, "Pod", p["metadata"]["name"], namespace)
     return len(pods)
+
+
+def running_pods(cluster: Any, app: str, namespace: str, service: str) -> list[dict]:
+    """The pods of ``service`` in phase Running."""
+    return [p for p in pods_of(cluster, app, namespace, service) if (p.get("status") or {}).get("phase") == "Running"]
 
 
 def exec_in_service(cluster: Any, app: str, namespace: str, service: str, argv: list[str]) -> Any:
     """Run ``argv`` in the first running pod of ``service`` (what ``kubectl exec deploy/<svc>`` does)."""
-    pods = pods_of(cluster, app, namespace, service)
-    running = [p for p in pods if (p.get("status") or {}).get("phase") == "Running"] or pods
+    running = running_pods(cluster, app, namespace, service) or pods_of(cluster, app, namespace, service)
     if not running:
         raise NotFound(f"no pod of {service} in {namespace} to exec into")
     return cluster.exec(running[0]["metadata"]["name"], namespace, argv, container=container_name(app, service))

@@ -36,36 +36,23 @@ class _ProbeFault(Fault):
         raise NotImplementedError
 
     def _inject(self, cluster: Any, rng: np.random.Generator) -> None:
-        name = ops.container_name(self.app, self.params["target"])
-
-        def change(dep: dict) -> None:
-            c = ops.main_container(dep["spec"]["template"]["spec"], name)
+        def change(c: dict) -> None:
             ports = self._ports(c) or [8080]
             self.saved["old"] = c.get(self.probe)
             self.saved["good_port"] = ports[0]
             self.saved["bad_port"] = ports[0] + int(rng.choice([1, 10, 1000]))
             c[self.probe] = self.probe_spec(self.saved["bad_port"])
 
-        ops.recreate_with(cluster, "Deployment", self.params["target"], self.namespace, change)
+        self.change_target_container(cluster, change, recreate=True)
 
     def _recover(self, cluster: Any) -> None:
-        name = ops.container_name(self.app, self.params["target"])
-
-        def change(c: dict) -> None:
-            if self.saved.get("old") is None:
-                c.pop(self.probe, None)
-            else:
-                c[self.probe] = self.saved["old"]
-
-        ops.update_container(cluster, self.namespace, self.params["target"], change, name)
+        self.change_target_container(cluster, lambda c: ops.set_or_remove(c, self.probe, self.saved.get("old")))
 
     def condition_problems(self, cluster: Any) -> list[str]:
         target = self.params["target"]
-        try:
-            dep = cluster.get("Deployment", target, self.namespace)
-        except Exception:
-            return [f"deployment {target} does not exist"]
-        c = ops.main_container(dep["spec"]["template"]["spec"], ops.container_name(self.app, target))
+        c = self.target_container(cluster)
+        if c is None:
+            return self.missing_target()
         probe = c.get(self.probe)
         if probe:
             action = probe.get("tcpSocket") or probe.get("httpGet") or probe.get("grpc") or {}
@@ -75,10 +62,8 @@ class _ProbeFault(Fault):
         return []
 
     def remediation(self, cluster: Any) -> list[str]:
-        return [
-            f"kubectl patch deployment {self.params['target']} -n {self.namespace} --type=json "
-            f"-p '[{{\"op\": \"remove\", \"path\": \"/spec/template/spec/containers/0/{self.probe}\"}}]'"
-        ]
+        return [ops.json_patch_command("deployment", self.params["target"], self.namespace, "remove",
+                                       f"/spec/template/spec/containers/0/{self.probe}")]
 
 
 @register

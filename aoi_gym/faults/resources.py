@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from aoi_gym.faults import ops
+from aoi_gym.cluster.patch import json_copy
 from aoi_gym.faults.base import Fault, register
 
 __all__ = ["MemoryLimitOOM", "CpuLimitThrottling", "parse_quantity"]
@@ -48,42 +48,39 @@ class _LimitFault(Fault):
     param_choices: dict = {}
 
     def bad_resources(self, resources: dict) -> dict:
-        raise NotImplementedError
+        """``resources`` with the limit (and a request of the same resource) set to ``params['limit']``."""
+        resources.setdefault("limits", {})[self.resource] = self.params["limit"]
+        if self.resource in (resources.get("requests") or {}):
+            resources["requests"][self.resource] = self.params["limit"]  # a request above the limit is invalid
+        return resources
 
     def _inject(self, cluster: Any, rng: np.random.Generator) -> None:
         def change(c: dict) -> None:
-            self.saved["resources"] = ops_copy(c.get("resources") or {})
-            c["resources"] = self.bad_resources(ops_copy(c.get("resources") or {}))
+            self.saved["resources"] = json_copy(c.get("resources") or {})
+            c["resources"] = self.bad_resources(json_copy(c.get("resources") or {}))
 
-        ops.update_container(cluster, self.namespace, self.params["target"], change,
-                             ops.container_name(self.app, self.params["target"]))
+        self.change_target_container(cluster, change)
 
     def _recover(self, cluster: Any) -> None:
         def change(c: dict) -> None:
-            c["resources"] = ops_copy(self.saved.get("resources") or {})
+            c["resources"] = json_copy(self.saved.get("resources") or {})
 
-        ops.update_container(cluster, self.namespace, self.params["target"], change,
-                             ops.container_name(self.app, self.params["target"]))
-
-    def _limit(self, cluster: Any) -> float | None:
-        dep = cluster.get("Deployment", self.params["target"], self.namespace)
-        c = ops.main_container(dep["spec"]["template"]["spec"], ops.container_name(self.app, self.params["target"]))
-        return parse_quantity(((c.get("resources") or {}).get("limits") or {}).get(self.resource))
+        self.change_target_container(cluster, change)
 
     def minimum_ok(self) -> float:
         raise NotImplementedError
 
     def condition_problems(self, cluster: Any) -> list[str]:
-        try:
-            limit = self._limit(cluster)
-        except Exception:
-            return [f"deployment {self.params['target']} does not exist"]
+        c = self.target_container(cluster)
+        if c is None:
+            return self.missing_target()
+        limit = parse_quantity(((c.get("resources") or {}).get("limits") or {}).get(self.resource))
         if limit is not None and limit < self.minimum_ok():
             return [f"{self.params['target']} {self.resource} limit is still too low"]
         return []
 
     def remediation(self, cluster: Any) -> list[str]:
-        container = ops.container_name(self.app, self.params["target"]) or self.params["target"]
+        container = self.target_container_name() or self.params["target"]
         res = self.saved.get("resources") or {}
         limits = ",".join(f"{k}={v}" for k, v in sorted((res.get("limits") or {}).items()))
         requests = ",".join(f"{k}={v}" for k, v in sorted((res.get("requests") or {}).items()))
@@ -98,12 +95,6 @@ class _LimitFault(Fault):
     default_ok = ""
 
 
-def ops_copy(d: dict) -> dict:
-    import json
-
-    return json.loads(json.dumps(d))
-
-
 @register
 class MemoryLimitOOM(_LimitFault):
     family = "memory_limit_oom"
@@ -114,12 +105,6 @@ class MemoryLimitOOM(_LimitFault):
         "social_network": {"target": _SOCIAL_APP, "limit": ("2Mi", "3Mi", "4Mi")},
     }
     oracle = "the container's memory limit fits its working set and its pod runs without OOM kills"
-
-    def bad_resources(self, resources: dict) -> dict:
-        resources.setdefault("limits", {})["memory"] = self.params["limit"]
-        if "memory" in (resources.get("requests") or {}):
-            resources["requests"]["memory"] = self.params["limit"]
-        return resources
 
     def minimum_ok(self) -> float:
         return 4 * (parse_quantity(self.params["limit"]) or 0.0)
@@ -136,12 +121,6 @@ class CpuLimitThrottling(_LimitFault):
         "social_network": {"target": _SOCIAL_APP, "limit": ("1m", "2m", "3m")},
     }
     oracle = "the container's CPU limit is back to a sane value and latency is back to the baseline"
-
-    def bad_resources(self, resources: dict) -> dict:
-        resources.setdefault("limits", {})["cpu"] = self.params["limit"]
-        if "cpu" in (resources.get("requests") or {}):
-            resources["requests"]["cpu"] = self.params["limit"]  # a request above the limit is invalid
-        return resources
 
     def minimum_ok(self) -> float:
         return 0.05

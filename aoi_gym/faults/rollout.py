@@ -29,10 +29,8 @@ class BadRollout(Fault):
     oracle = "the Deployment runs a revision whose pods start (the previous one) and the app serves normally"
 
     def _inject(self, cluster: Any, rng: np.random.Generator) -> None:
-        name = ops.container_name(self.app, self.params["target"])
-
         def change(dep: dict) -> None:
-            c = ops.main_container(dep["spec"]["template"]["spec"], name)
+            c = ops.template_container(dep, self.target_container_name())
             self.saved["command"] = c.get("command")
             self.saved["strategy"] = dep["spec"].get("strategy")
             base = (c.get("command") or [self.params["target"]])[0].rsplit("/", 1)[-1]
@@ -42,30 +40,19 @@ class BadRollout(Fault):
         ops.update(cluster, "Deployment", self.params["target"], self.namespace, change)
 
     def _recover(self, cluster: Any) -> None:
-        name = ops.container_name(self.app, self.params["target"])
-
         def change(dep: dict) -> None:
-            c = ops.main_container(dep["spec"]["template"]["spec"], name)
-            if self.saved.get("command") is None:
-                c.pop("command", None)
-            else:
-                c["command"] = self.saved["command"]
-            if self.saved.get("strategy") is None:
-                dep["spec"].pop("strategy", None)
-            else:
-                dep["spec"]["strategy"] = self.saved["strategy"]
+            ops.set_or_remove(ops.template_container(dep, self.target_container_name()), "command",
+                              self.saved.get("command"))
+            ops.set_or_remove(dep["spec"], "strategy", self.saved.get("strategy"))
 
         ops.update(cluster, "Deployment", self.params["target"], self.namespace, change)
 
     def condition_problems(self, cluster: Any) -> list[str]:
-        target = self.params["target"]
-        try:
-            dep = cluster.get("Deployment", target, self.namespace)
-        except Exception:
-            return [f"deployment {target} does not exist"]
-        c = ops.main_container(dep["spec"]["template"]["spec"], ops.container_name(self.app, target))
+        c = self.target_container(cluster)
+        if c is None:
+            return self.missing_target()
         if c.get("command") != self.saved.get("command"):
-            return [f"{target} still runs the broken revision"]
+            return [f"{self.params['target']} still runs the broken revision"]
         return []
 
     def remediation(self, cluster: Any) -> list[str]:

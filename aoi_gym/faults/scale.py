@@ -31,10 +31,9 @@ class ScaleToZero(Fault):
 
     def condition_problems(self, cluster: Any) -> list[str]:
         target = self.params["target"]
-        try:
-            dep = cluster.get("Deployment", target, self.namespace)
-        except Exception:
-            return [f"deployment {target} does not exist"]
+        dep = ops.find(cluster, "Deployment", target, self.namespace)
+        if dep is None:
+            return self.missing_target()
         if (dep["spec"].get("replicas", 1) or 0) < 1:
             return [f"deployment {target} has 0 replicas"]
         if ((dep.get("status") or {}).get("availableReplicas") or 0) < 1:

@@ -43,29 +43,20 @@ class AssignToNonExistentNode(Fault):
 
     def _recover(self, cluster: Any) -> None:
         def change(dep: dict) -> None:
-            spec = dep["spec"]["template"]["spec"]
-            if self.saved.get("node_selector"):
-                spec["nodeSelector"] = self.saved["node_selector"]
-            else:
-                spec.pop("nodeSelector", None)
+            ops.set_or_remove(dep["spec"]["template"]["spec"], "nodeSelector", self.saved.get("node_selector") or None)
 
         ops.recreate_with(cluster, "Deployment", self.params["target"], self.namespace, change)
 
     def condition_problems(self, cluster: Any) -> list[str]:
         target = self.params["target"]
-        try:
-            dep = cluster.get("Deployment", target, self.namespace)
-        except Exception:
-            return [f"deployment {target} does not exist"]
+        dep = ops.find(cluster, "Deployment", target, self.namespace)
+        if dep is None:
+            return self.missing_target()
         selector = dep["spec"]["template"]["spec"].get("nodeSelector") or {}
         if selector and not any(_selector_matches(selector, n) for n in cluster.list("Node")):
             return [f"deployment {target} selects nodes {selector} and none matches"]
-        running = [p for p in ops.pods_of(cluster, self.app, self.namespace, target)
-                   if (p.get("status") or {}).get("phase") == "Running"]
-        return [] if running else [f"no pod of {target} is running"]
+        return [] if ops.running_pods(cluster, self.app, self.namespace, target) else [f"no pod of {target} is running"]
 
     def remediation(self, cluster: Any) -> list[str]:
-        return [
-            f"kubectl patch deployment {self.params['target']} -n {self.namespace} --type=json "
-            "-p '[{\"op\": \"remove\", \"path\": \"/spec/template/spec/nodeSelector\"}]'"
-        ]
+        return [ops.json_patch_command("deployment", self.params["target"], self.namespace, "remove",
+                                       "/spec/template/spec/nodeSelector")]

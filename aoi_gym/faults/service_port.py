@@ -60,10 +60,9 @@ class TargetPortMisconfig(Fault):
 
     def condition_problems(self, cluster: Any) -> list[str]:
         target = self.params["target"]
-        try:
-            svc = cluster.get("Service", target, self.namespace)
-        except Exception:
-            return [f"service {target} does not exist"]
+        svc = ops.find(cluster, "Service", target, self.namespace)
+        if svc is None:
+            return self.missing_target("service")
         listening = self._listening_ports(cluster)
         return [
             f"service {target} port {p.get('port')} targets {p.get('targetPort')}"

@@ -146,16 +146,12 @@ class PvcMissingStorageClass(Fault):
         ops.update(cluster, "Deployment", self.params["target"], self.namespace, change)
         for kind, name, ns in (("PersistentVolumeClaim", self.claim, self.namespace),
                                ("StorageClass", self.params["storage_class"], None)):
-            try:
-                cluster.delete(kind, name, ns)
-            except NotFound:
-                pass
+            ops.delete_if_exists(cluster, kind, name, ns)
 
     def condition_problems(self, cluster: Any) -> list[str]:
-        try:
-            dep = cluster.get("Deployment", self.params["target"], self.namespace)
-        except NotFound:
-            return [f"deployment {self.params['target']} does not exist"]
+        dep = ops.find(cluster, "Deployment", self.params["target"], self.namespace)
+        if dep is None:
+            return self.missing_target()
         out = []
         for vol in dep["spec"]["template"]["spec"].get("volumes") or []:
             name = (vol.get("persistentVolumeClaim") or {}).get("claimName")
