@@ -90,20 +90,29 @@ def test_batch_order_preserved_under_concurrency_and_seeds_offset():
 
 
 def test_concurrency_limits_requests_in_flight():
+    # A barrier of 3 proves 3 requests really are in flight together (it breaks after 10 s otherwise,
+    # whatever the machine's load); holding them a moment lets a 4th one show up in the count if the
+    # client ever let one through.
     active = {"now": 0, "max": 0}
     lock = threading.Lock()
+    three_together = threading.Barrier(3, timeout=10)
 
     def handler(req):
         with lock:
             active["now"] += 1
             active["max"] = max(active["max"], active["now"])
-        time.sleep(0.05)
-        with lock:
-            active["now"] -= 1
+        try:
+            three_together.wait()
+            time.sleep(0.05)
+        finally:
+            with lock:
+                active["now"] -= 1
         return "ok"
 
     with StubServer(handler) as server:
-        client(server, concurrency=3).generate([conv(str(i)) for i in range(9)])
+        gens = client(server, concurrency=3, max_retries=0).generate([conv(str(i)) for i in range(9)])
+        assert not server.errors, server.errors
+    assert [g.text for g in gens] == ["ok"] * 9
     assert active["max"] == 3
 
 
@@ -114,22 +123,44 @@ def test_retry_on_500_then_success():
         assert len(server.requests) == 3
 
 
-def test_429_waits_for_retry_after():
+@pytest.fixture
+def sleeps(monkeypatch):
+    """The client's back-off waits, recorded instead of slept (the test asserts what it waited, not wall time)."""
+    import types
+
+    import aoi_agents.llm.openai_compat as module
+
+    waited: list[float] = []
+    fake_time = types.SimpleNamespace(**{n: getattr(time, n) for n in dir(time) if not n.startswith("_")})
+    fake_time.sleep = waited.append
+    monkeypatch.setattr(module, "time", fake_time)
+    return waited
+
+
+def test_429_waits_for_retry_after(sleeps):
     with StubServer(sequence(StubResponse.error(429, "slow down", retry_after=1), "ok")) as server:
         llm = client(server, backoff_s=0.001)
-        t0 = time.monotonic()
         assert llm.generate([conv("x")])[0].text == "ok"
-        assert time.monotonic() - t0 >= 0.95  # the server's 1 s, not the 1 ms back-off
         assert len(server.requests) == 2
+    assert sleeps == [1.0]  # the server's 1 s, not the 1 ms back-off
+
+
+def test_backoff_doubles_per_attempt_and_is_capped(sleeps):
+    with StubServer(sequence(*[StubResponse.error(503)] * 3, "ok")) as server:
+        assert client(server, backoff_s=0.5, max_backoff_s=1.5).generate([conv("x")])[0].text == "ok"
+    assert sleeps == [0.5, 1.0, 1.5]
+    sleeps.clear()
+    with StubServer(sequence(StubResponse.error(429, retry_after=3600), "ok")) as server:
+        assert client(server, max_backoff_s=2.0).generate([conv("x")])[0].text == "ok"
+    assert sleeps == [2.0]  # a huge Retry-After is capped too
 
 
 def test_timeout_retries_then_llm_error():
-    with StubServer(lambda req: StubResponse.hang(3.0)) as server:
+    # The stub answers 200 after 5 s, so an LLMError here means the client gave up on its own timeout.
+    with StubServer(lambda req: StubResponse.hang(5.0)) as server:
         llm = client(server, timeout_s=0.2, max_retries=2)
-        t0 = time.monotonic()
         with pytest.raises(LLMError, match=r"3 attempt\(s\).*timed out"):
             llm.generate([conv("x")])
-        assert time.monotonic() - t0 < 2.5
         assert len(server.requests) == 3
 
 
