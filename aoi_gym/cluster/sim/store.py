@@ -100,6 +100,11 @@ class ObjectStore:
         self._ns_index[kind] = (version, index)
         return index
 
+    def version_excluding(self, kinds: frozenset[str] | tuple[str, ...]) -> int:
+        """Sum of the kind versions of every kind not in ``kinds``: it grows with every put or remove of
+        those kinds (versions never go down, so equal sums mean no change)."""
+        return sum(v for k, v in self._kind_versions.items() if k not in kinds)
+
     def derived(self, key: str, kinds: tuple[str, ...], build: Callable[[], Any]) -> Any:
         """``build()``'s result, cached until an object of one of ``kinds`` changes (or a restore).
 

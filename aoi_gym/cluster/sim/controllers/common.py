@@ -74,11 +74,16 @@ class SimController:
     def _memo_key(self) -> str:
         return "ctl:" + self.name
 
-    def _watch_version(self, cluster: "SimCluster") -> str:
+    def _watch_version(self, cluster: "SimCluster") -> str | int:
         kind_version = getattr(cluster.store, "kind_version", None)
         if kind_version is None or self.watches is None:
             return store_version(cluster)
-        return ",".join(str(kind_version(k)) for k in self.watches)
+        # kind versions never go down (a restore brings back the memo too), so the sum changes exactly
+        # when one of them does
+        total = 0
+        for k in self.watches:
+            total += kind_version(k)
+        return total
 
     def reconcile(self, cluster: "SimCluster") -> None:
         key = self._memo_key()

@@ -29,9 +29,8 @@ from aoi_gym.cluster.sim.controllers.common import (
     remove_object,
     scaled_value,
     set_condition,
-    template_hash,
 )
-from aoi_gym.cluster.sim.controllers.podtemplate import defaulted_template
+from aoi_gym.cluster.sim.controllers.podtemplate import defaulted_template, stored_template_hash
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -194,7 +193,7 @@ class DeploymentController(SimController):
         unavailable = scaled_value(ru.get("maxUnavailable"), want, False) if rolling else 0
         if rolling and surge == 0 and unavailable == 0:
             unavailable = 1
-        h = template_hash(defaulted_template(spec.get("template")))
+        h = stored_template_hash(spec.get("template"))
         new_rs = next((r for r in rss if (r["metadata"].get("labels") or {}).get("pod-template-hash") == h), None)
         old_rss = sorted((r for r in rss if r is not new_rs), key=lambda r: (_revision(r), r["metadata"]["name"]))
         max_rev = max((_revision(r) for r in rss), default=0)
@@ -355,9 +354,12 @@ class DeploymentController(SimController):
         ann = meta.get("annotations") or {}
         rev = str(_revision(new_rs)) if new_rs else None
         if status != prev or (rev is not None and ann.get(REVISION_ANNOTATION) != rev):
-            new = json_copy(cluster.peek("Deployment", meta["name"], meta["namespace"]) or d)
+            # copy on write: the new version shares spec with the stored one (stored objects are immutable)
+            cur = cluster.peek("Deployment", meta["name"], meta["namespace"]) or d
+            new = dict(cur)
+            new_meta = new["metadata"] = dict(cur["metadata"])
             new["status"] = status
             if rev is not None:
-                new["metadata"].setdefault("annotations", {})[REVISION_ANNOTATION] = rev
+                new_meta["annotations"] = {**(new_meta.get("annotations") or {}), REVISION_ANNOTATION: rev}
             cluster.update_status(new)
         return due

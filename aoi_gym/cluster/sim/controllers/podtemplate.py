@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
-from aoi_gym.cluster.sim.controllers.common import owner_ref, parse_quantity, put_new
+from aoi_gym.cluster.sim.controllers.common import owner_ref, parse_quantity, put_new, template_hash
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -76,6 +76,27 @@ def defaulted_template(template: dict[str, Any] | None) -> dict[str, Any]:
     tmpl.setdefault("metadata", {})
     default_pod_spec(tmpl.setdefault("spec", {}))
     return tmpl
+
+
+_STORED_HASHES: dict[int, tuple[Any, str]] = {}
+
+
+def stored_template_hash(template: dict[str, Any] | None) -> str:
+    """``template_hash(defaulted_template(template))`` for a template inside a *stored* object.
+
+    Stored objects never change, so the result is remembered per template object (the memo holds a
+    reference, so an id is never reused while its entry lives); a pure function's memo, no simulation state.
+    """
+    if template is None:
+        return template_hash(defaulted_template(None))
+    hit = _STORED_HASHES.get(id(template))
+    if hit is not None and hit[0] is template:
+        return hit[1]
+    h = template_hash(defaulted_template(template))
+    if len(_STORED_HASHES) > 4096:
+        _STORED_HASHES.clear()
+    _STORED_HASHES[id(template)] = (template, h)
+    return h
 
 
 def _container_resources(c: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
