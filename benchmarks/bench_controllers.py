@@ -9,47 +9,15 @@ from 1 to 3 and settle.
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 
-from aoi_gym.cluster.base import ExecResult
 from aoi_gym.cluster.sim.cluster import SimCluster
 from aoi_gym.cluster.sim.controllers import create_kind_nodes
-from aoi_gym.cluster.sim.runtime import ContainerPlan
 
 try:
-    from benchmarks.common import median_ms, report
+    from benchmarks.common import QuietApp, median_ms, report
 except ImportError:  # run as a script from the benchmarks folder
-    from common import median_ms, report  # type: ignore[no-redef]
-
-
-class _RunningApp:
-    """Application model in which every container starts after 1 s and keeps running."""
-
-    def container_plan(self, cluster, pod, container):
-        return ContainerPlan(start_delay_s=1.0)
-
-    def logs(self, cluster, pod, container, previous, since_t):
-        return []
-
-    def exec(self, cluster, pod, container, argv, stdin):
-        return ExecResult("")
-
-    def metrics(self, cluster, namespace, window_s):
-        return []
-
-    def traces(self, cluster, namespace, window_s):
-        return []
-
-    def snapshot(self):
-        return None
-
-    def restore(self, snap):
-        return None
-
-    def digest_state(self):
-        return ""
+    from common import QuietApp, median_ms, report  # type: ignore[no-redef]
 
 
 def _manifests(i: int) -> tuple[dict, dict]:
@@ -74,7 +42,7 @@ def _manifests(i: int) -> tuple[dict, dict]:
 
 
 def build(n: int = 40) -> SimCluster:
-    c = SimCluster(seed=0, app_model=_RunningApp())
+    c = SimCluster(seed=0, app_model=QuietApp())
     create_kind_nodes(c)
     for i in range(n):
         for obj in _manifests(i):
@@ -84,11 +52,8 @@ def build(n: int = 40) -> SimCluster:
 
 
 def main(runs: int = 20) -> None:
-    setup = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        c = build()
-        setup.append((time.perf_counter() - t0) * 1000)
+    setup_ms = median_ms(build, runs=runs, warmup=0)
+    c = build()
     running = sum(1 for p in c.list("Pod", "default") if p["status"]["phase"] == "Running")
     assert running == 40, running
     snap = c.snapshot()
@@ -102,7 +67,7 @@ def main(runs: int = 20) -> None:
         c.restore(snap)
 
     rows = [
-        ("create 40 deployments+services, settle", statistics.median(setup), "ms"),
+        ("create 40 deployments+services, settle", setup_ms, "ms"),
         ("reconcile, nothing changed", median_ms(c.reconcile, runs=500), "ms (goal: well under a few ms)"),
         ("advance 1 h, nothing due", median_ms(lambda: c.advance(3600), runs=100), "ms"),
         ("snapshot", median_ms(c.snapshot, runs=200), "ms"),

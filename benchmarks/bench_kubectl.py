@@ -5,41 +5,25 @@ Run: ``python benchmarks/bench_kubectl.py [runs]`` (default 300 runs per command
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 
-from aoi_gym.cluster.base import ExecResult
 from aoi_gym.cluster.sim.cluster import SimCluster
 from aoi_gym.shell.context import ShellContext
 from aoi_gym.shell.kubectl import run_kubectl
 
+try:
+    from benchmarks.common import QuietApp, median_ms, report
+except ImportError:  # run as a script from the benchmarks folder
+    from common import QuietApp, median_ms, report  # type: ignore[no-redef]
+
 NS = "bench"
 
 
-class _LogApp:
+class _LogApp(QuietApp):
     """Application model with 200 log lines per container and nothing else."""
 
     def logs(self, cluster, pod, container, previous, since_t):
         return [(cluster.t - 200 + i, f"{pod['metadata']['name']} request {i} served in 12ms") for i in range(200)]
-
-    def exec(self, cluster, pod, container, argv, stdin):
-        return ExecResult("")
-
-    def metrics(self, cluster, namespace, window_s):
-        return []
-
-    def traces(self, cluster, namespace, window_s):
-        return []
-
-    def snapshot(self):
-        return None
-
-    def restore(self, snap):
-        return None
-
-    def digest_state(self):
-        return ""
 
 
 def build(n_pods: int = 30) -> SimCluster:
@@ -63,26 +47,25 @@ def build(n_pods: int = 30) -> SimCluster:
     return c
 
 
-def median_ms(cluster: SimCluster, argv: list[str], runs: int) -> float:
+def kubectl_ms(cluster: SimCluster, argv: list[str], runs: int) -> float:
+    """Median milliseconds of one in-process kubectl command line (which must succeed)."""
     ctx = ShellContext(cluster=cluster, namespace=NS)
-    run_kubectl(argv, "", ctx)  # warm imports and caches
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
+
+    def once() -> None:
         res = run_kubectl(argv, "", ctx)
-        times.append((time.perf_counter() - t0) * 1000)
         assert res.code == 0, res.stderr
-    return statistics.median(times)
+
+    return median_ms(once, runs=runs, warmup=1)
 
 
-def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+def main(runs: int = 300) -> None:
     c = build()
     pod = c.list("Pod", NS)[0]["metadata"]["name"]
-    for line in (["kubectl", "get", "pods", "-n", NS], ["kubectl", "describe", "pod", pod, "-n", NS],
-                 ["kubectl", "logs", pod, "-n", NS, "--tail=50"]):
-        print(f"{' '.join(line):60s} median {median_ms(c, line, runs):.3f} ms over {runs} runs")
+    lines = (["kubectl", "get", "pods", "-n", NS], ["kubectl", "describe", "pod", pod, "-n", NS],
+             ["kubectl", "logs", pod, "-n", NS, "--tail=50"])
+    report(f"In-process kubectl, {len(c.list('Pod', NS))} pods (median of {runs} runs)",
+           [(" ".join(line), kubectl_ms(c, line, runs), "ms (goal <= 1)") for line in lines])
 
 
 if __name__ == "__main__":
-    main()
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 300)

@@ -7,7 +7,7 @@ Usage::
 Throughput is measured on the hand-written corpora of tests/safety (bypass + legitimate command
 lines), uncached (every call parses and classifies) and cached (the classifier memoizes per line).
 Wrapper overhead: the same read action stepped through AOI-Incident-v0 with and without
-SafetyWrapper(read_only()), mean wall time per step.
+SafetyWrapper(read_only()), median wall time per step (median over alternating rounds).
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ import json
 import os
 import statistics
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "safety"))
 sys.path.insert(0, os.path.join(HERE, ".."))
+
+from benchmarks.common import best_rate, median_ms  # noqa: E402  (needs the path above)
 
 
 def classifier_throughput(seconds: float) -> dict:
@@ -31,27 +32,26 @@ def classifier_throughput(seconds: float) -> dict:
 
     lines = [line for name in ("corpus_bypass.txt", "corpus_legit.txt") for line, _ in load(name)]
     out = {"corpus_lines": len(lines), "mean_chars": round(statistics.mean(len(x) for x in lines), 1)}
+    def classify_all(uncached: bool) -> int:
+        for line in lines:
+            if uncached:
+                classifier._classify_cached.cache_clear()
+            classifier.classify_command(line)
+        return len(lines)
+
     for mode in ("uncached", "cached"):
-        best = 0.0
-        for _rep in range(3):  # best of 3: the least disturbed by other processes
-            n, t0 = 0, time.perf_counter()
-            while time.perf_counter() - t0 < seconds / 3:
-                for line in lines:
-                    if mode == "uncached":
-                        classifier._classify_cached.cache_clear()
-                    classifier.classify_command(line)
-                n += len(lines)
-            best = max(best, n / (time.perf_counter() - t0))
-        out[f"{mode}_commands_per_s"] = round(best)
+        out[f"{mode}_commands_per_s"] = round(best_rate(lambda: classify_all(mode == "uncached"), seconds))
     from aoi_gym.shell.parse import parse
 
-    t0 = time.perf_counter()
-    for line in lines:
-        try:
-            parse(line)
-        except Exception:
-            pass
-    out["parse_only_lines_per_s"] = round(len(lines) / (time.perf_counter() - t0))
+    def parse_all() -> int:
+        for line in lines:
+            try:
+                parse(line)
+            except Exception:
+                pass
+        return len(lines)
+
+    out["parse_only_lines_per_s"] = round(best_rate(parse_all, seconds / 3, repeats=1))
     return out
 
 
@@ -69,17 +69,13 @@ def wrapper_overhead(steps: int) -> dict:
         for label, (env, base) in envs.items():
             env.reset(seed=0)
             action = f'exec_shell("kubectl get pods -n {base.namespace} | grep -v Running | wc -l")'
-            env.step(action)  # warm caches
-            t0 = time.perf_counter()
-            for _ in range(steps):
-                env.step(action)
-            samples[label].append((time.perf_counter() - t0) / steps)
+            samples[label].append(median_ms(lambda: env.step(action), runs=steps, warmup=1))
     results = {k: statistics.median(v) for k, v in samples.items()}
     return {
         "steps": steps, "rounds": 5,
-        "bare_ms_per_step": round(results["bare"] * 1000, 3),
-        "wrapped_ms_per_step": round(results["wrapped"] * 1000, 3),
-        "overhead_ms_per_step": round((results["wrapped"] - results["bare"]) * 1000, 3),
+        "bare_ms_per_step": round(results["bare"], 3),
+        "wrapped_ms_per_step": round(results["wrapped"], 3),
+        "overhead_ms_per_step": round(results["wrapped"] - results["bare"], 3),
         "overhead_pct": round(100 * (results["wrapped"] / results["bare"] - 1), 1),
     }
 

@@ -7,14 +7,16 @@ parse (a line never seen before); ``parse_us`` is the steady state of an agent r
 
 from __future__ import annotations
 
-import statistics
-import time
-
 from aoi_gym.shell.context import ProgramResult
 from aoi_gym.shell.interpreter import Shell
 from aoi_gym.shell.lexer import _WORD_CACHE
 from aoi_gym.shell.parse import parse
 from aoi_gym.shell.programs import PROGRAMS
+
+try:
+    from benchmarks.common import median_ms, report
+except ImportError:  # run as a script from the benchmarks folder
+    from common import median_ms, report  # type: ignore[no-redef]
 
 TYPICAL = "kubectl get pods -n test-hotel-reservation -o wide"
 EXPANDING = 'for p in $(kubectl get pods -n x -o name); do kubectl logs "$p" --tail=5 2>&1 | grep -i error; done'
@@ -29,14 +31,8 @@ def _kubectl(argv, stdin, ctx):
 
 
 def median_us(fn, repeat: int = 2000) -> float:
-    for _ in range(50):
-        fn()
-    samples = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t)
-    return statistics.median(samples) * 1e6
+    """Median microseconds of ``fn()`` (the shell's steps are far below a millisecond)."""
+    return median_ms(fn, runs=repeat, warmup=50) * 1000
 
 
 def main() -> dict[str, float]:
@@ -50,8 +46,7 @@ def main() -> dict[str, float]:
         "pipeline_4_stages_200_lines_us": median_us(lambda: shell.run(LINE)),
         "grep_wc_us": median_us(lambda: shell.run("kubectl get pods | grep geo | wc -l")),
     }
-    for k, v in results.items():
-        print(f"{k:34s} {v:9.1f}")
+    report("Simulated shell (median microseconds)", [(k, v, "us") for k, v in results.items()])
     return results
 
 

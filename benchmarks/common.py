@@ -1,4 +1,8 @@
-"""Timing helpers shared by the benchmarks: medians over many runs, printed as a table."""
+"""Helpers shared by the benchmarks: medians over many runs printed as a table, and a quiet app model.
+
+Every benchmark times through :func:`median_ms` (or :func:`best_rate` for throughputs) and prints
+through :func:`report`, so the numbers of all benchmarks mean the same thing.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ import statistics
 import time
 from typing import Callable
 
-__all__ = ["median_ms", "report"]
+from aoi_gym.cluster.base import ExecResult
+
+__all__ = ["median_ms", "best_rate", "report", "QuietApp"]
 
 
 def median_ms(fn: Callable[[], object], runs: int = 200, warmup: int = 5) -> float:
@@ -21,9 +27,53 @@ def median_ms(fn: Callable[[], object], runs: int = 200, warmup: int = 5) -> flo
     return statistics.median(samples)
 
 
+def best_rate(fn: Callable[[], int], seconds: float, repeats: int = 3) -> float:
+    """Items per second: ``fn()`` does a batch and returns how many items it did; it is called for
+    ``seconds / repeats`` seconds, ``repeats`` times, and the best rate counts (the one least disturbed
+    by other processes)."""
+    best = 0.0
+    for _ in range(repeats):
+        n, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < seconds / repeats:
+            n += fn()
+        best = max(best, n / (time.perf_counter() - t0))
+    return best
+
+
 def report(title: str, rows: list[tuple[str, float, str]]) -> None:
     """Print ``(name, value, unit/goal)`` rows."""
     print(f"\n{title}")
     width = max(len(r[0]) for r in rows)
     for name, value, note in rows:
         print(f"  {name.ljust(width)}  {value:10.3f}  {note}")
+
+
+class QuietApp:
+    """Application model with no logs, metrics or traces, whose containers start after 1 s and keep
+    running; benchmarks subclass it to add the one thing they measure."""
+
+    def container_plan(self, cluster, pod, container):
+        from aoi_gym.cluster.sim.runtime import ContainerPlan
+
+        return ContainerPlan(start_delay_s=1.0)
+
+    def logs(self, cluster, pod, container, previous, since_t):
+        return []
+
+    def exec(self, cluster, pod, container, argv, stdin):
+        return ExecResult("")
+
+    def metrics(self, cluster, namespace, window_s):
+        return []
+
+    def traces(self, cluster, namespace, window_s):
+        return []
+
+    def snapshot(self):
+        return None
+
+    def restore(self, snap):
+        return None
+
+    def digest_state(self):
+        return ""
