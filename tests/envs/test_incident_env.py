@@ -94,8 +94,9 @@ def test_read_actions_and_truncation():
     env.reset(seed=0)
     obs, _, _, _, info = env.step('exec_shell("kubectl get pods -n test-social-network")')
     assert "NAME" in obs and "user-service" in obs and info["action_kind"] == "read"
-    obs, _, _, _, _ = env.step('get_logs("test-social-network", "compose-post-service")')
-    assert obs
+    obs, _, _, _, info = env.step('get_logs("test-social-network", "compose-post-service")')
+    # the caller's log shows the callee's broken port: the symptom travels along the call graph
+    assert "user-service" in obs and "Connection refused" in obs and info["action_kind"] == "read"
     obs, _, terminated, truncated, info = env.step('get_metrics("test-social-network", 5)')
     assert truncated and not terminated and info["grade"]["success"] is False
     assert "metrics_output/" in obs
@@ -141,6 +142,17 @@ ACTIONS = st.sampled_from([
 @given(st.integers(0, 2**31 - 1), st.lists(ACTIONS, max_size=4))
 def test_same_seed_same_actions_same_transcript(seed, actions):
     assert _transcript(seed, actions) == _transcript(seed, actions)
+
+
+def test_the_seed_draws_pod_names_and_same_seed_repeats_them():
+    def pods(seed):
+        env = make("detection")
+        env.reset(seed=seed)
+        return env.step('exec_shell("kubectl get pods -n test-social-network -o name")')[0]
+
+    first = pods(7)
+    assert first == pods(7) and "pod/user-service-" in first
+    assert first != pods(8)  # random suffixes come from the env's np_random, not a fixed table
 
 
 def test_record_trajectory_and_replay(tmp_path, capsys):

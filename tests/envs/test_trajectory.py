@@ -46,10 +46,16 @@ def test_write_trajectories_replaces_atomically(tmp_path):
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.text(max_size=50), min_size=1, max_size=5))
-def test_any_text_round_trips(tmp_path_factory, texts):
+@given(st.lists(st.text(max_size=50), min_size=1, max_size=5), st.integers(-(2**31), 2**31 - 1),
+       st.floats(-10, 10, allow_nan=False))
+def test_any_text_round_trips(tmp_path_factory, texts, seed, reward):
     p = tmp_path_factory.mktemp("t") / "t.jsonl"
-    t = Trajectory("p", 1, "analysis", steps=[Step(a, a[::-1]) for a in texts])
+    steps = [Step(a, a[::-1], reward, {"step": i, "note": a}) for i, a in enumerate(texts)]
+    t = Trajectory("p", seed, "analysis", prompt=texts[0], steps=steps, grade={"success": False, "score": 0.0})
     append_trajectory(p, t)
-    back = read_trajectories(p)[0]
-    assert [s.action for s in back.steps] == texts
+    append_trajectory(p, _traj(1))  # a second line does not disturb the first
+    back, other = read_trajectories(p)
+    assert [(s.action, s.observation, s.reward, s.info) for s in back.steps] == [
+        (a, a[::-1], reward, {"step": i, "note": a}) for i, a in enumerate(texts)]
+    assert (back.seed, back.prompt, back.grade, back.task_type) == (seed, texts[0], t.grade, "analysis")
+    assert other.problem_id == "p-1"
