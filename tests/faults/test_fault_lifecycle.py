@@ -8,6 +8,8 @@ command lines through ``Shell(cluster).run``) makes it true, and ``recover`` res
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -18,6 +20,10 @@ from aoi_gym.problems.oracle import healthy_digest
 
 ALL = list_problems()
 FAULT_SEED = 5
+# one problem per fault instance (family, app, parameters): the task type does not change what is injected
+INSTANCES = list({(s.family, s.app, tuple(sorted(s.params.items()))): s for s in reversed(ALL)}.values())
+# words that would only be in the cluster if the simulator told on itself
+MARKERS = ("ground_truth", "groundtruth", "faulty_components", "aoi_gym", "aoi-gym", "oracle")
 _INJECTED: dict = {}
 
 
@@ -89,3 +95,16 @@ def _check_mitigation(problem, cluster):
     problem.recover(cluster)
     cluster.advance(MITIGATION_SETTLE_S)
     assert healthy_digest(cluster) == problem.healthy_digest
+
+
+@pytest.mark.parametrize("spec", INSTANCES, ids=[s.id for s in INSTANCES])
+def test_injected_cluster_state_never_names_the_fault(spec):
+    """Every object after inject (names, labels, annotations, specs, statuses, events), in full: what
+    kubectl could show an agent never contains the family name or a ground-truth marker."""
+    _, cluster, _ = _injected(spec)
+    objects = [o for kind in cluster.store.kinds() for o in cluster.iter_objects(kind)]
+    assert any(o["kind"] == "Pod" for o in objects)
+    blob = json.dumps(objects).lower()
+    for word in (spec.family.lower(), *MARKERS):
+        if word != "noop":
+            assert word not in blob, (spec.id, word, blob[max(0, blob.find(word) - 120): blob.find(word) + 60])
