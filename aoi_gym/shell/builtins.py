@@ -7,6 +7,7 @@ Each is ``fn(run, argv, inp, out, err, overrides) -> exit status``; ``overrides`
 
 from __future__ import annotations
 
+import importlib
 import re
 import shlex
 from typing import TYPE_CHECKING, Callable
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Callable
 from aoi_gym.shell.expand import ExpansionError, arith_eval
 from aoi_gym.shell.fs import HOME, FSError
 from aoi_gym.shell.parse import ParseError, parse
-from aoi_gym.shell.programs import program_path
+from aoi_gym.shell.programs import program_path, registrar
 
 if TYPE_CHECKING:
     from aoi_gym.shell.interpreter import Input, Run
@@ -26,13 +27,7 @@ BUILTINS: dict[str, Builtin] = {}
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def _builtin(*names: str) -> Callable[[Builtin], Builtin]:
-    def deco(fn: Builtin) -> Builtin:
-        for n in names:
-            BUILTINS[n] = fn
-        return fn
-
-    return deco
+_builtin = registrar(BUILTINS)
 
 
 def _exc():
@@ -335,4 +330,4 @@ def _exec(run: "Run", argv, inp, out, err, ov) -> int:
     raise _exc().ExitShell(run.run_argv(argv[1:], inp, out, err, ov))
 
 
-from aoi_gym.shell import runners as _runners  # noqa: E402,F401  (registers sh, xargs, env, timeout...)
+importlib.import_module("aoi_gym.shell.runners")  # registers sh, xargs, env, timeout... (they import this module)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from aoi_gym.shell.syntax import Part, Redirect, Script, Word, new_word
+from aoi_gym.shell.words import _WORD_CACHE, _match_arith, _match_brace, _merge, simple_word
 
 __all__ = ["ParseError", "Lexer", "WORD", "OP", "REDIR", "NL", "EOF", "PARAM_OPS", "PARAM_RE", "FLAT_TOKENS", "simple_word"]
 
@@ -35,6 +36,9 @@ PARAM_OPS = (":-", "-", ":=", "=", ":+", "+", ":?", "?", "##", "#", "%%", "%", "
 # fast paths: blanks/continuations/a comment before a token, and a whole word made only of plain
 # characters, single-quoted strings and double-quoted strings without $, ` or \ inside
 _SKIP = re.compile(r"(?:[ \t]|\\\n)*(?:#[^\n]*)?")
+#: Redirection operators longer than one character, longest first: (source text, operator).
+_MULTI_CHAR_REDIRECTS = (("&>>", "&>>"), ("&>", "&>"), ("<<<", "<<<"), ("<<-", "<<-"), ("<<", "<<"), ("<>", "<>"),
+                         (">>", ">>"), (">|", ">"))
 _SIMPLE_WORD = re.compile(r"""(?:[^ \t\n;&|()<>\\'"$`]+|'[^']*'|"[^"\\$`]*")+""")
 # the common token in one match: blanks, then a simple word ending at a metacharacter (not a
 # comment, not ~, not the N of an N> redirection) or a plain | && || ; operator. Possessive
@@ -49,9 +53,6 @@ FLAT_TOKENS = re.compile(
     r"([ \t]*+)(?:(?![#~]|[0-9]++[<>])((?:[^ \t\n;&|()<>\\'\"$`]++|'[^']*+'|\"[^\"\\$`]*+\")++)(?![^ \t\n;&|()<>])"
     r"|(&&|\|\||\|(?![|&])|;(?![;&])))"
 )
-_WORD_PIECE = re.compile(r"([^'\"]+)|'([^']*)'|\"([^\"]*)\"")
-_WORD_CACHE: dict[str, Word] = {}  # words without expansions are immutable: share them
-_WORD_CACHE_MAX = 8192
 _OPS = {";": ";", "&": "&", "|": "|", "(": "(", ")": ")"}
 
 # token kinds
@@ -151,34 +152,23 @@ class Lexer:
 
     def _lex_redirect(self, fd: str) -> tuple:
         src, p = self.src, self.pos
-        if src.startswith("&>>", p):
-            op, p = "&>>", p + 3
-        elif src.startswith("&>", p):
-            op, p = "&>", p + 2
-        elif src.startswith("<<<", p):
-            op, p = "<<<", p + 3
-        elif src.startswith("<<-", p):
-            op, p = "<<-", p + 3
-        elif src.startswith("<<", p):
-            op, p = "<<", p + 2
-        elif src.startswith("<>", p):
-            op, p = "<>", p + 2
-        elif src.startswith(">>", p):
-            op, p = ">>", p + 2
-        elif src.startswith(">|", p):
-            op, p = ">", p + 2
-        elif src[p] in "<>" and src.startswith("&", p + 1):
-            arrow = src[p]
-            m = re.match(r"\d+|-", src[p + 2 :])
-            if m:  # N>&M duplication (or N>&- close)
-                self.pos = p + 2 + m.end()
-                default = "1" if arrow == ">" else "0"
-                head = "" if fd in ("", default) else fd
-                return (REDIR, f"{head}{arrow}&{m.group()}", None)
-            op, p = ("&>" if arrow == ">" else "<"), p + 2  # >&file is &>file
-            fd = ""
+        for text, op in _MULTI_CHAR_REDIRECTS:
+            if src.startswith(text, p):
+                p += len(text)
+                break
         else:
-            op, p = src[p], p + 1
+            if src[p] in "<>" and src.startswith("&", p + 1):
+                arrow = src[p]
+                m = re.match(r"\d+|-", src[p + 2 :])
+                if m:  # N>&M duplication (or N>&- close)
+                    self.pos = p + 2 + m.end()
+                    default = "1" if arrow == ">" else "0"
+                    head = "" if fd in ("", default) else fd
+                    return (REDIR, f"{head}{arrow}&{m.group()}", None)
+                op, p = ("&>" if arrow == ">" else "<"), p + 2  # >&file is &>file
+                fd = ""
+            else:
+                op, p = src[p], p + 1
         self.pos = p
         if fd and op in (">", ">>", "<", "<>"):
             default = "0" if op.startswith("<") else "1"
@@ -457,82 +447,3 @@ class Lexer:
 
     def parse_list(self, stop_ops: tuple = (), stop_words: tuple = ()) -> tuple[Script, tuple]:
         raise NotImplementedError
-
-
-def simple_word(raw: str) -> Word:
-    """A word of plain characters and quoted strings without expansions (what _SIMPLE_WORD matched),
-    built as the general lexer would build it, and shared through a cache."""
-    word = _WORD_CACHE.get(raw)
-    if word is not None:
-        return word
-    if "'" not in raw and '"' not in raw:
-        glob = "*" in raw or "?" in raw or "[" in raw
-        word = new_word(raw, raw, (), glob, (Part("lit", raw, False),))
-    else:
-        parts: list[Part] = []
-        glob = False
-        for plain, single, double in _WORD_PIECE.findall(raw):
-            if plain:
-                parts.append(Part("lit", plain, False))
-                glob = glob or "*" in plain or "?" in plain or "[" in plain
-            else:
-                parts.append(Part("lit", single or double, True))
-        merged = _merge(parts)
-        word = new_word(raw, "".join(p.text for p in merged), (), glob, merged)
-    if len(_WORD_CACHE) >= _WORD_CACHE_MAX:
-        _WORD_CACHE.clear()
-    _WORD_CACHE[raw] = word
-    return word
-
-
-def _merge(parts: list[Part]) -> tuple[Part, ...]:
-    """Join adjacent literal parts with the same quoting (fewer parts, faster expansion)."""
-    out: list[Part] = []
-    for p in parts:
-        if out and p.kind == "lit" and out[-1].kind == "lit" and out[-1].quoted == p.quoted:
-            if p.text:
-                out[-1] = Part("lit", out[-1].text + p.text, p.quoted)
-            continue
-        out.append(p)
-    return tuple(out)
-
-
-def _match_arith(src: str, i: int) -> int:
-    """Index of the ``))`` closing an arithmetic expansion opened before ``i``, or -1."""
-    depth = 0
-    n = len(src)
-    while i < n:
-        c = src[i]
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            if depth == 0:
-                return i if src.startswith("))", i) else -1
-            depth -= 1
-        i += 1
-    return -1
-
-
-def _match_brace(src: str, i: int) -> int:
-    """Index of the ``}`` closing ``${`` opened before ``i`` (quotes respected), or -1."""
-    depth = 0
-    n = len(src)
-    while i < n:
-        c = src[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "'":
-            j = src.find("'", i + 1)
-            if j < 0:
-                return -1
-            i = j + 1
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            if depth == 0:
-                return i
-            depth -= 1
-        i += 1
-    return -1

@@ -9,12 +9,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+import importlib
+from typing import Any, Callable
 
 from aoi_gym.shell.context import Program, ProgramResult, ShellContext
 from aoi_gym.shell.fs import HOME, MemoryFS
 
-__all__ = ["PROGRAMS", "register", "ProgramContext", "program_path", "BIN_DIRS", "LOCAL_BIN"]
+__all__ = ["PROGRAMS", "register", "registrar", "ProgramContext", "program_path", "BIN_DIRS", "LOCAL_BIN"]
 
 PROGRAMS: dict[str, Program] = {}
 #: directories in $PATH; ``/usr/bin/grep`` runs ``grep``
@@ -37,15 +38,22 @@ class ProgramContext(ShellContext):
         return self.fs.resolve(name, self.cwd)
 
 
-def register(*names: str) -> Callable[[Program], Program]:
-    """Decorator: register a program under one or more names."""
+def registrar(table: dict[str, Any]) -> Callable[..., Callable[[Any], Any]]:
+    """A ``@register("name", "alias")`` decorator factory that files functions into ``table``."""
 
-    def deco(fn: Program) -> Program:
-        for name in names:
-            PROGRAMS[name] = fn
-        return fn
+    def register(*names: str) -> Callable[[Any], Any]:
+        def deco(fn: Any) -> Any:
+            for name in names:
+                table[name] = fn
+            return fn
 
-    return deco
+        return deco
+
+    return register
+
+
+#: Decorator: register a program under one or more names.
+register: Callable[..., Callable[[Program], Program]] = registrar(PROGRAMS)
 
 
 def program_path(name: str) -> str:
@@ -69,4 +77,4 @@ def _helm(argv: list[str], stdin: str, ctx: ShellContext) -> ProgramResult:
     return run_helm(argv, stdin, ctx)
 
 
-from aoi_gym.shell import tools as _tools  # noqa: E402,F401  (registers the text tools)
+importlib.import_module("aoi_gym.shell.tools")  # registers the text tools (they import this module)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
 from aoi_gym.shell.context import ProgramResult, ShellContext
 from aoi_gym.shell.fs import FSError
 
-__all__ = ["UsageError", "Options", "getopt", "read_inputs", "split_lines", "join_lines", "usage_error"]
+__all__ = ["UsageError", "Options", "getopt", "read_inputs", "split_lines", "join_lines", "usage_error", "OperatorLevels"]
 
 
 class UsageError(Exception):
@@ -46,6 +46,15 @@ def getopt(tool: str, args: Iterable[str], short: str, long: dict[str, str] | No
     opts = Options()
     args = list(args)
     i = 0
+
+    def next_operand(missing: str) -> str:
+        """The next argument, taken as the value of the option before it."""
+        nonlocal i
+        if i >= len(args):
+            raise UsageError(missing)
+        i += 1
+        return args[i - 1]
+
     while i < len(args):
         a = args[i]
         i += 1
@@ -61,10 +70,7 @@ def getopt(tool: str, args: Iterable[str], short: str, long: dict[str, str] | No
             target = long[key]
             if key.endswith("="):
                 if not eq:
-                    if i >= len(args):
-                        raise UsageError(f"{tool}: option '--{key[:-1]}' requires an argument")
-                    value = args[i]
-                    i += 1
+                    value = next_operand(f"{tool}: option '--{key[:-1]}' requires an argument")
                 opts.flags.append((target, value))
             else:
                 if eq:
@@ -78,12 +84,7 @@ def getopt(tool: str, args: Iterable[str], short: str, long: dict[str, str] | No
                 if ch not in letters:
                     raise UsageError(f"{tool}: invalid option -- '{ch}'")
                 if ch in takes:
-                    value = a[j + 1 :]
-                    if not value:
-                        if i >= len(args):
-                            raise UsageError(f"{tool}: option requires an argument -- '{ch}'")
-                        value = args[i]
-                        i += 1
+                    value = a[j + 1 :] or next_operand(f"{tool}: option requires an argument -- '{ch}'")
                     opts.flags.append((ch, value))
                     break
                 opts.flags.append((ch, None))
@@ -91,6 +92,18 @@ def getopt(tool: str, args: Iterable[str], short: str, long: dict[str, str] | No
             continue
         opts.operands.append(a)
     return opts
+
+
+class OperatorLevels:
+    """For the tools' recursive-descent parsers (awk, jq), which define ``peek()`` and ``take()``."""
+
+    def left_assoc(self, operators: tuple[str, ...], operand: Callable[[], Any], node: str) -> Any:
+        """One left-associative level: ``operand (op operand)*`` folded into ``(node, op, left, right)``."""
+        left = operand()
+        while self.peek() in operators:  # type: ignore[attr-defined]
+            op = self.take()[0]  # type: ignore[attr-defined]
+            left = (node, op, left, operand())
+        return left
 
 
 def usage_error(e: UsageError, tool: str, code: int = 1) -> ProgramResult:

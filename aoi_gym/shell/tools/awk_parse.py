@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from aoi_gym.shell.tools._common import OperatorLevels
+
 __all__ = ["AwkSyntaxError", "parse_program", "BUILTIN_FUNCS"]
 
 BUILTIN_FUNCS = frozenset({
@@ -83,7 +85,7 @@ def tokenize(src: str) -> list[tuple[str, str]]:
     return toks
 
 
-class _Parser:
+class _Parser(OperatorLevels):
     def __init__(self, src: str) -> None:
         self.toks = tokenize(src)
         self.i = 0
@@ -336,18 +338,10 @@ class _Parser:
         return left
 
     def additive(self):
-        left = self.multiplicative()
-        while self.peek() in ("+", "-"):
-            op = self.take()[0]
-            left = ("bin", op, left, self.multiplicative())
-        return left
+        return self.left_assoc(("+", "-"), self.multiplicative, "bin")
 
     def multiplicative(self):
-        left = self.unary()
-        while self.peek() in ("*", "/", "%"):
-            op = self.take()[0]
-            left = ("bin", op, left, self.unary())
-        return left
+        return self.left_assoc(("*", "/", "%"), self.unary, "bin")
 
     def unary(self):
         k = self.peek()

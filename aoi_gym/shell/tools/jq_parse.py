@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import re
 
+from aoi_gym.shell.tools._common import OperatorLevels
+
 __all__ = ["JqSyntaxError", "parse_filter"]
 
 
@@ -104,7 +106,7 @@ def tokenize(src: str) -> list[tuple[str, object]]:
     return toks
 
 
-class _Parser:
+class _Parser(OperatorLevels):
     def __init__(self, src: str) -> None:
         self.toks = tokenize(src)
         self.i = 0
@@ -177,18 +179,10 @@ class _Parser:
         return left
 
     def additive(self):
-        left = self.multiplicative()
-        while self.peek() in ("+", "-"):
-            op = self.take()[0]
-            left = ("binop", op, left, self.multiplicative())
-        return left
+        return self.left_assoc(("+", "-"), self.multiplicative, "binop")
 
     def multiplicative(self):
-        left = self.unary()
-        while self.peek() in ("*", "/", "%"):
-            op = self.take()[0]
-            left = ("binop", op, left, self.unary())
-        return left
+        return self.left_assoc(("*", "/", "%"), self.unary, "binop")
 
     def unary(self):
         if self.peek() == "-":
