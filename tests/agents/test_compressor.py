@@ -46,12 +46,22 @@ def _conv(n: int) -> list[dict]:
 @given(n=st.integers(0, 30), budget=st.integers(500, 6000), keep=st.integers(2, 8))
 def test_fit_keeps_head_and_tail_and_alternation(n, budget, keep):
     msgs = _conv(n)
-    out = Compressor(context_chars=budget, keep_recent=keep).fit(msgs)
+    snapshot = [dict(m) for m in msgs]
+    c = Compressor(context_chars=budget, keep_recent=keep)
+    out = c.fit(msgs)
+    assert msgs == snapshot  # the caller's list is never edited in place
     assert out[0] == msgs[0] and out[1]["content"].startswith("task") and out[-1] == msgs[-1]
-    if out != msgs:
-        assert sum(len(m["content"]) for m in out) < sum(len(m["content"]) for m in msgs)
     roles = [m["role"] for m in out[1:]]
     assert all(a != b for a, b in zip(roles, roles[1:]))
+    total = sum(len(m["content"]) for m in msgs)
+    if total <= budget or len(msgs) <= 2 + keep + 1:
+        assert out == msgs and not c.events  # within budget (or nothing to fold): untouched
+        return
+    # over budget: the middle is folded into one summary, the recent turns are kept verbatim
+    assert len(out) < len(msgs) and sum(len(m["content"]) for m in out) < total
+    assert sum("Summary of earlier turns" in m["content"] for m in out) == 1
+    assert out[-(keep - 1):] == msgs[-(keep - 1):]
+    assert c.events[-1]["kind"] == "history" and c.events[-1]["chars_in"] == total
 
 
 def test_fit_uses_the_llm_summary_when_given():

@@ -101,6 +101,14 @@ def test_expert_solves_a_train_subset_over_five_seeds(env):
 
 
 @pytest.mark.slow
-def test_expert_solves_90_percent_of_train_over_five_seeds(env):
-    rate, by_task = _success_rate(env, list_problems(split="train"), SEEDS)
-    assert rate >= 0.9, {k: f"{sum(v)}/{len(v)}" for k, v in by_task.items()}
+def test_expert_solves_90_percent_of_the_whole_train_split(env):
+    """Every train problem once, the seed rotating over SEEDS (each seed plays about a fifth of the split):
+    the whole split is covered in a fifth of the episodes of problems x seeds, and the subset test above
+    plays the same problems under every seed."""
+    specs = sorted(list_problems(split="train"), key=lambda s: (s.app, s.id))
+    failed = []
+    for i, spec in enumerate(specs):
+        seed = SEEDS[i % len(SEEDS)]
+        if not run_episode(env, ScriptedExpert(), seed=seed, problem_id=spec.id).success:
+            failed.append((spec.id, seed))
+    assert len(failed) <= 0.1 * len(specs), failed
