@@ -34,7 +34,6 @@ __all__ = [
     "pass_window",
     "changed_owners",
     "changed_uids",
-    "memo_skip",
     "remove_object",
     "put_new",
     "emit",
@@ -286,7 +285,8 @@ def memoized(cluster: "SimCluster", book: str, key: str, signature: str, fn: Cal
 # recompute only the objects those changes touch: an object untouched since then still has the
 # signature its memo holds, so ``memoized`` would skip it anyway. Objects without a fresh memo (never
 # synced, wrote something last time, deadline due) are always synced. The bookkeeping lives in
-# ``cluster.private`` so that snapshot/restore keep it consistent with the store.
+# ``cluster.private`` so that snapshot/restore keep it consistent with the store. The loops inline the
+# skip (memo present and its deadline not come) because they run over every object on every pass.
 def pass_window(cluster: "SimCluster", name: str) -> int | None:
     """resourceVersion at the start of controller ``name``'s previous incremental pass, or None (first
     pass, or a store without ``changed_since``: do a full pass); records the start of this one."""
@@ -329,15 +329,6 @@ def changed_uids(cluster: "SimCluster", kind: str, since: int, into: set[str]) -
         if obj is not None:
             into.add(obj["metadata"].get("uid", ""))
     return into
-
-
-def memo_skip(cluster: "SimCluster", book: str, key: str) -> tuple[bool, float | None]:
-    """(True, deadline) when ``key`` has a memo whose deadline has not come (its signature is known
-    to be current: the caller checked that nothing it covers changed)."""
-    m = cluster.private.get(book, {}).get(key)
-    if m is not None and (m[1] is None or m[1] > cluster.t):
-        return True, m[1]
-    return False, None
 
 
 def rv_signature(objs: Iterable[dict[str, Any]]) -> str:

@@ -19,7 +19,6 @@ from aoi_gym.cluster.sim.controllers.common import (
     changed_owners,
     changed_uids,
     memo_prune,
-    memo_skip,
     pass_window,
     memoized,
     rv_signature,
@@ -101,16 +100,18 @@ class DeploymentController(SimController):
         pods_by_owner: dict[str, list[dict[str, Any]]] | None = None
         due: float | None = None
         live: set[str] = set()
+        book = cluster.private.get("memo:deploy") or {}
+        now = cluster.t
         for d in cluster.iter_objects("Deployment"):
             if "deletionTimestamp" in d["metadata"]:
                 continue
             uid = d["metadata"]["uid"]
             live.add(uid)
             if dirty is not None and uid not in dirty:
-                fresh, x = memo_skip(cluster, "memo:deploy", uid)
-                if fresh:
-                    if x is not None and (due is None or x < due):
-                        due = x
+                m = book.get(uid)  # memo present, deadline not come
+                if m is not None and (m[1] is None or m[1] > now):
+                    if m[1] is not None and (due is None or m[1] < due):
+                        due = m[1]
                     continue
             rss = rs_by_owner.get(uid, [])
             recreate = (d.get("spec") or {}).get("strategy", {}).get("type") == "Recreate"

@@ -16,7 +16,6 @@ from aoi_gym.cluster.sim.controllers.common import (
     SimController,
     changed_uids,
     memo_prune,
-    memo_skip,
     pass_window,
     memoized,
     rv_signature,
@@ -162,12 +161,16 @@ class EndpointsController(SimController):
             _record_pod_labels(cluster, self.name)
         index = cluster.store.derived("endpoints:pod-label-index", ("Pod",), lambda: _pod_label_index(cluster))
         services: set[tuple[str, str]] = set()
+        book = cluster.private.get("memo:ep") or {}
+        now = cluster.t
         for svc in cluster.iter_objects("Service"):
             meta = svc["metadata"]
-            if dirty is not None and meta.get("uid") not in dirty and memo_skip(cluster, "memo:ep", meta.get("uid", ""))[0]:
-                # unchanged since a sync that wrote nothing: its defaults are in place and memoized() would skip it
-                services.add((meta["namespace"], meta["name"]))
-                continue
+            if dirty is not None and meta.get("uid") not in dirty:
+                m = book.get(meta.get("uid"))  # memo present, deadline not come
+                if m is not None and (m[1] is None or m[1] > now):
+                    # unchanged since a sync that wrote nothing: defaults in place, memoized() would skip it
+                    services.add((meta["namespace"], meta["name"]))
+                    continue
             svc = _default_service(cluster, svc)
             meta = svc["metadata"]
             ns, name = meta["namespace"], meta["name"]

@@ -40,6 +40,20 @@ def _delete(cluster: "SimCluster", obj: dict[str, Any]) -> None:
         remove_object(cluster, obj["kind"], m["name"], m.get("namespace"))
 
 
+def _owners_and_dependents(cluster: "SimCluster", kind: str) -> tuple[set[str], list[dict[str, Any]]]:
+    """The uids of the stored objects of ``kind`` and those of them that have ownerReferences."""
+    uids: set[str] = set()
+    dependents: list[dict[str, Any]] = []
+    for o in cluster.iter_objects(kind):
+        m = o["metadata"]
+        uid = m.get("uid")
+        if uid:
+            uids.add(uid)
+        if m.get("ownerReferences"):
+            dependents.append(o)
+    return uids, dependents
+
+
 class GarbageCollector(SimController):
     """Deletes dependents whose owners are all gone."""
 
@@ -67,14 +81,14 @@ class GarbageCollector(SimController):
         kinds = [k for k in cluster.store.kinds() if k != "Event"]
         uids: set[str] = set()
         dependents: list[dict[str, Any]] = []
+        derived = getattr(cluster.store, "derived", None)
         for k in kinds:
-            for o in cluster.iter_objects(k):
-                m = o["metadata"]
-                uid = m.get("uid")
-                if uid:
-                    uids.add(uid)
-                if m.get("ownerReferences"):
-                    dependents.append(o)
+            if derived is None:
+                kind_uids, kind_dependents = _owners_and_dependents(cluster, k)
+            else:  # per kind, rebuilt only when that kind changed
+                kind_uids, kind_dependents = derived("gc:" + k, (k,), lambda k=k: _owners_and_dependents(cluster, k))
+            uids |= kind_uids
+            dependents += kind_dependents
         for o in dependents:
             refs = o["metadata"]["ownerReferences"]
             if all(r.get("uid") not in uids for r in refs):

@@ -108,6 +108,22 @@ def _container_resources(c: dict[str, Any]) -> tuple[dict[str, Any], dict[str, A
     return requests, limits
 
 
+_STORED_REQUESTS: dict[int, tuple[Any, tuple[float, float]]] = {}
+
+
+def stored_pod_requests(spec: dict[str, Any]) -> tuple[float, float]:
+    """:func:`pod_requests` of the spec of a *stored* pod, remembered per spec object (stored objects
+    never change; the memo holds a reference, so an id is not reused while its entry lives)."""
+    hit = _STORED_REQUESTS.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    out = pod_requests(spec)
+    if len(_STORED_REQUESTS) > 16384:
+        _STORED_REQUESTS.clear()
+    _STORED_REQUESTS[id(spec)] = (spec, out)
+    return out
+
+
 def pod_requests(spec: dict[str, Any]) -> tuple[float, float]:
     """(cpu cores, memory bytes) the scheduler accounts for a pod (containers summed, max with init)."""
     cpu = mem = 0.0

@@ -19,7 +19,6 @@ from aoi_gym.cluster.sim.controllers.common import (
     changed_owners,
     changed_uids,
     memo_prune,
-    memo_skip,
     pass_window,
     memoized,
     rv_signature,
@@ -91,16 +90,18 @@ class ReplicaSetController(SimController):
         by_owner = owner_index(cluster, "Pod")
         due: float | None = None
         live: set[str] = set()
+        book = cluster.private.get("memo:rs") or {}
+        now = cluster.t
         for rs in cluster.iter_objects("ReplicaSet"):
             if "deletionTimestamp" in rs["metadata"]:
                 continue
             uid = rs["metadata"]["uid"]
             live.add(uid)
             if dirty is not None and uid not in dirty:
-                fresh, d = memo_skip(cluster, "memo:rs", uid)
-                if fresh:
-                    if d is not None and (due is None or d < due):
-                        due = d
+                m = book.get(uid)  # memo present, deadline not come
+                if m is not None and (m[1] is None or m[1] > now):
+                    if m[1] is not None and (due is None or m[1] < due):
+                        due = m[1]
                     continue
             owned = by_owner.get(uid, [])
             sig = rs["metadata"].get("resourceVersion", "") + "|" + rv_signature(owned)

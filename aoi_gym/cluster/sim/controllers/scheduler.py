@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
 from aoi_gym.cluster.selectors import _Req
 from aoi_gym.cluster.sim.controllers.common import SimController, emit, parse_quantity, set_condition, stable_hash
-from aoi_gym.cluster.sim.controllers.podtemplate import pod_requests
+from aoi_gym.cluster.sim.controllers.podtemplate import pod_requests, stored_pod_requests
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -111,7 +111,7 @@ class Scheduler(SimController):
         for p in cluster.iter_objects("Pod"):
             node = p["spec"].get("nodeName")
             if node and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
-                cpu, mem = pod_requests(p["spec"])
+                cpu, mem = stored_pod_requests(p["spec"])
                 u = used.setdefault(node, [0.0, 0.0, 0])
                 u[0] += cpu
                 u[1] += mem
