@@ -173,14 +173,22 @@ def test_random_token_lines_never_raise(tokens):
 @settings(max_examples=50, deadline=None)
 @given(st.text(max_size=60))
 def test_arbitrary_text_never_raises(text):
+    from aoi_gym.shell.parse import ParseError, parse
+
     r = Shell(None).run(text)
-    assert isinstance(r.output, str)
+    assert r.output == r.stdout + r.stderr and 0 <= r.exit_code <= 255
+    try:
+        parse(text)
+    except ParseError as e:  # what does not parse is reported like bash and nothing runs
+        assert (r.stdout, r.stderr, r.exit_code) == ("", str(e) + "\n", 2)
 
 
 def test_determinism():
     a = Shell(None, programs={**PROGRAMS, "kubectl": fake_kubectl}).run("kubectl get pods | sort -k4 -n | awk '{print NR, $1}'")
     b = Shell(None, programs={**PROGRAMS, "kubectl": fake_kubectl}).run("kubectl get pods | sort -k4 -n | awk '{print NR, $1}'")
     assert a == b
+    # GNU sort -n: non-numbers sort as 0, ties fall back to comparing whole lines (bytes)
+    assert a.output == "1 NAME\n2 frontend-x\n" + "".join(f"{i + 3} geo-{i}-abcde\n" for i in range(6))
 
 
 # ---------------------------------------------------------------------- substitutions inside expansions
