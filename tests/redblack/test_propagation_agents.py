@@ -122,6 +122,9 @@ def test_scripted_members_are_deterministic_given_the_rng() -> None:
     def run(seed: int):
         rng = np.random.default_rng(seed)
         members = {f"a_{i}": PersuadableAgent(rng) for i in range(5)}
-        return [r.decision_a for r in play_game(GameConfig(), members, rng).records]
+        return play_game(GameConfig(), members, rng).records
 
-    assert run(1) == run(1)
+    # whole records (speaking order, opinions, votes, scores), not just the team's decisions
+    assert run(2) == run(2)
+    decisions = {tuple(r.decision_a for r in run(seed)) for seed in range(6)}
+    assert len(decisions) > 1 and {BLACK, RED} <= {d for ds in decisions for d in ds}  # the rng matters
