@@ -116,8 +116,16 @@ def test_unquoted_expansion_before_exec_dashdash_is_denied_but_quoted_is_fine() 
 @settings(max_examples=300, deadline=None, database=None)
 @given(st.text(alphabet=st.sampled_from(list("kubectl get delete -n $()`'\"|;&<>\\{}[]*?~=\n\t #!x/.EOF")), max_size=80))
 def test_classifier_never_raises_on_shellish_text(text: str) -> None:
+    from aoi_gym.safety import read_only, unrestricted
+
     c = classify_command(text)
     assert c.verdict in (Verdict.READ, Verdict.WRITE, Verdict.DENY)
+    assert c.reason  # every verdict says why, for the agent's observation
+    if c.verdict is Verdict.READ:
+        assert {t.verb for t in c.touches} <= {"get", "list", "watch"}, c.touches
+        assert read_only().check(c, "observation").allowed  # a read is never a false block
+    if c.verdict is Verdict.DENY:
+        assert not unrestricted().check(c, "action").allowed  # fail closed under every policy
 
 
 @settings(max_examples=200, deadline=None, database=None)
