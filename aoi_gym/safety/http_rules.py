@@ -45,6 +45,33 @@ def _scheme_ok(url: str) -> bool:
     return m is None or m.group(1).lower() in ("http", "https")
 
 
+#: what an HTTP request whose target cannot be known may touch
+_ANY_HTTP = (Touch("create", "http", UNKNOWN, UNKNOWN),)
+
+
+def _expansion_write(prog: str, reason: str) -> list[Finding]:
+    """The verdict when an expansion could turn the request into a mutating one."""
+    return [Finding(Verdict.WRITE, prog, reason, _ANY_HTTP)]
+
+
+def _request_findings(prog: str, ctx: Ctx, urls: list, saved: list, method: str, writes: bool,
+                      reason: str, unknown_target: tuple = ()) -> list[Finding]:
+    """The findings of one curl/wget run: denied for a non-http(s) URL; else the local files it saves
+    (``saved``), then the request (a write with ``reason`` when ``writes``, touching
+    ``unknown_target`` if it names no URL; else a read)."""
+    for u in urls:
+        if not _scheme_ok(u):
+            return [deny(prog, f"{prog} URL scheme of {u!r} is not http(s)")]
+    out = [local_write(prog, f, f"{prog} saves to {f}", ctx.in_container) for f in saved]
+    if writes:
+        verb = _METHOD_VERB.get(method, "create")
+        touches = tuple(Touch(verb, "http", url_namespace(u, UNKNOWN), u) for u in urls) or unknown_target
+        out.append(Finding(Verdict.WRITE, prog, reason, touches))
+    else:
+        out.append(Finding(Verdict.READ, prog, f"{prog} HTTP {method}", tuple(Touch("get", "http", url_namespace(u, None), u) for u in urls)))
+    return out
+
+
 def _split_short(a: str) -> list[str]:
     """-sSL -> [-s, -S, -L]; -XPOST -> [-X, POST] handled by the caller."""
     return [f"-{c}" for c in a[1:]]
@@ -60,7 +87,7 @@ def classify_curl(argv: list, ctx: Ctx) -> list[Finding]:
             if i > 0 and argv[i - 1] in ("-H", "--header", "-u", "--user", "-A", "-e", "-m", "--max-time", "-w", "--write-out"):
                 i += 1
                 continue
-            return [Finding(Verdict.WRITE, prog, f"an argument of {prog} is an expansion and could be a mutating option", (Touch("create", "http", UNKNOWN, UNKNOWN),))]
+            return _expansion_write(prog, f"an argument of {prog} is an expansion and could be a mutating option")
         name, val = (a.split("=", 1) + [None])[:2] if a.startswith("--") else (a, None)
         if a.startswith("-") and not a.startswith("--") and len(a) > 2:
             head = a[:2]
@@ -84,7 +111,7 @@ def classify_curl(argv: list, ctx: Ctx) -> list[Finding]:
                 val = argv[i + 1]
                 i += 1
             if isinstance(val, Opaque) and name in ("-X", "--request", "-o", "--output", "--url"):
-                return [Finding(Verdict.WRITE, prog, f"the value of {name} is an expansion", (Touch("create", "http", UNKNOWN, UNKNOWN),))]
+                return _expansion_write(prog, f"the value of {name} is an expansion")
             if name in ("-X", "--request"):
                 method = str(val).upper()
             elif name in _CURL_BODY:
@@ -104,24 +131,13 @@ def classify_curl(argv: list, ctx: Ctx) -> list[Finding]:
         else:
             urls.append(a)
         i += 1
-    for u in urls:
-        if not _scheme_ok(u):
-            return [deny(prog, f"{prog} URL scheme of {u!r} is not http(s)")]
     if body and not get_mode and method is None:
         method = "POST"
     method = method or ("HEAD" if get_mode and "-I" in argv else "GET")
-    out: list[Finding] = []
-    for f in files:
-        if f not in NULL_SINKS and f != "-":
-            out.append(local_write(prog, f, f"{prog} saves to {f}", ctx.in_container))
-    ns_of = lambda u: url_namespace(u, None)  # noqa: E731
-    if method not in _READ_METHODS or (body and not get_mode):
-        verb = _METHOD_VERB.get(method, "create")
-        touches = tuple(Touch(verb, "http", ns_of(u) or UNKNOWN, u) for u in urls) or (Touch(verb, "http", UNKNOWN, UNKNOWN),)
-        out.append(Finding(Verdict.WRITE, prog, f"{prog} sends an HTTP {method}{' with a body' if body else ''}", touches))
-    else:
-        out.append(Finding(Verdict.READ, prog, f"{prog} HTTP {method}", tuple(Touch("get", "http", ns_of(u), u) for u in urls)))
-    return out
+    return _request_findings(prog, ctx, urls, [f for f in files if f not in NULL_SINKS and f != "-"], method,
+                             method not in _READ_METHODS or (body and not get_mode),
+                             f"{prog} sends an HTTP {method}{' with a body' if body else ''}",
+                             (Touch(_METHOD_VERB.get(method, "create"), "http", UNKNOWN, UNKNOWN),))
 
 
 _WGET_VALUE = frozenset("-O --output-document -o --output-file -a --append-output -T --timeout -t --tries -U --user-agent --header --user --password -P --directory-prefix --post-data --post-file --method --body-data --body-file -e --execute -i --input-file --wait".split())
@@ -135,7 +151,7 @@ def classify_wget(argv: list, ctx: Ctx) -> list[Finding]:
     while i < len(argv):
         a = argv[i]
         if isinstance(a, Opaque):
-            return [Finding(Verdict.WRITE, prog, f"an argument of {prog} is an expansion and could be a mutating option", (Touch("create", "http", UNKNOWN, UNKNOWN),))]
+            return _expansion_write(prog, f"an argument of {prog} is an expansion and could be a mutating option")
         name, val = (a.split("=", 1) + [None])[:2] if a.startswith("--") else (a, None)
         if a.startswith("-") and not a.startswith("--") and len(a) > 2 and a not in _WGET_FLAGS:
             # a cluster of short options: flags, then at most one value option taking the rest
@@ -156,7 +172,7 @@ def classify_wget(argv: list, ctx: Ctx) -> list[Finding]:
                 val = argv[i + 1]
                 i += 1
             if isinstance(val, Opaque):
-                return [Finding(Verdict.WRITE, prog, f"the value of {name} is an expansion", (Touch("create", "http", UNKNOWN, UNKNOWN),))]
+                return _expansion_write(prog, f"the value of {name} is an expansion")
             if name in ("-e", "--execute", "-i", "--input-file"):
                 return [deny(prog, f"{prog} {name} runs commands or reads URLs that cannot be inspected")]
             if name in ("-O", "--output-document"):
@@ -174,19 +190,8 @@ def classify_wget(argv: list, ctx: Ctx) -> list[Finding]:
         else:
             urls.append(a)
         i += 1
-    for u in urls:
-        if not _scheme_ok(u):
-            return [deny(prog, f"{prog} URL scheme of {u!r} is not http(s)")]
-    out: list[Finding] = []
     if out_doc is None and not spider:
         files.append(UNKNOWN)
     elif out_doc not in (None, "-") and out_doc not in NULL_SINKS:
         files.append(out_doc)
-    for f in files:
-        out.append(local_write(prog, f, f"{prog} saves to {f}", ctx.in_container))
-    if method not in _READ_METHODS:
-        verb = _METHOD_VERB.get(method, "create")
-        out.append(Finding(Verdict.WRITE, prog, f"{prog} sends an HTTP {method}", tuple(Touch(verb, "http", url_namespace(u, UNKNOWN), u) for u in urls)))
-    else:
-        out.append(Finding(Verdict.READ, prog, f"{prog} HTTP {method}", tuple(Touch("get", "http", url_namespace(u, None), u) for u in urls)))
-    return out
+    return _request_findings(prog, ctx, urls, files, method, method not in _READ_METHODS, f"{prog} sends an HTTP {method}")

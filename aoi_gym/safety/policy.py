@@ -15,7 +15,7 @@ Presets: :func:`read_only`, :func:`mitigation`, :func:`unrestricted`.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from aoi_gym.safety.classifier import Classification
