@@ -29,28 +29,27 @@ def plot_results(result: dict, out_dir: str | Path) -> list[Path]:
             capsize=3,
             label=variant,
         )
-    ax.set_xlabel("seeds in Team A")
-    ax.set_ylabel("cooperation rate (%)")
-    ax.set_ylim(-5, 105)
-    ax.set_title("Cooperation by number of seeds")
-    ax.legend()
-    fig.tight_layout()
-    paths.append(out / "cooperation_by_seeds.png")
-    fig.savefig(paths[-1], dpi=120)
-    plt.close(fig)
+    paths.append(_save_percent_plot(plt, fig, ax, "seeds in Team A", "cooperation rate (%)",
+                                    "Cooperation by number of seeds", out / "cooperation_by_seeds.png"))
 
     fig, ax = plt.subplots(figsize=(6, 4))
     for c in result["conditions"]:
         if c["variant"] == "standard":
             rounds = range(1, len(c["per_round"]) + 1)
             ax.plot(rounds, [100 * x for x in c["per_round"]], marker=".", label=f"{c['seeds']} seeds")
-    ax.set_xlabel("round")
-    ax.set_ylabel("Team A chose BLACK (%)")
+    paths.append(_save_percent_plot(plt, fig, ax, "round", "Team A chose BLACK (%)", "Cooperation per round",
+                                    out / "per_round.png"))
+    return paths
+
+
+def _save_percent_plot(plt, fig, ax, xlabel: str, ylabel: str, title: str, path: Path) -> Path:
+    """Label a plot whose y axis is a percentage, save it to ``path`` and close it; returns ``path``."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.set_ylim(-5, 105)
-    ax.set_title("Cooperation per round")
+    ax.set_title(title)
     ax.legend()
     fig.tight_layout()
-    paths.append(out / "per_round.png")
-    fig.savefig(paths[-1], dpi=120)
+    fig.savefig(path, dpi=120)
     plt.close(fig)
-    return paths
+    return path
