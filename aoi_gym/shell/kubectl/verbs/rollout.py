@@ -106,7 +106,10 @@ def run_rollout(inv: Invocation) -> int:
         raise KubectlError(f'error: unknown command "{sub}" for "kubectl rollout"\nRun \'kubectl rollout --help\' for usage.')
     mode = dry_run_mode(p)
     items, rest = split_targets(p.args[1:], f"rollout {sub}")
-    targets, errors = fetch_targets(inv, items, p["selector"])
+    # a bare type restarts every object of it in the namespace (kubectl's "restart all deployments" example)
+    targets, errors = fetch_targets(inv, items, p["selector"], all_objs=sub == "restart")
+    if not targets and not errors and sub == "restart":
+        inv.warn(f"No resources found in {inv.namespace} namespace.\n")
     code = 0
     for info, obj in targets:
         name = obj["metadata"]["name"]

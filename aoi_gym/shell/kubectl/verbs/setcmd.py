@@ -129,9 +129,15 @@ def run_set(inv: Invocation) -> int:
                     res.setdefault("requests", {}).update(requests)
         new.pop("status", None)
         try:
-            inv.cluster.replace(new, dry_run=mode != "none")
+            result = inv.cluster.replace(new, dry_run=mode != "none")
         except ApiError as e:
             errors.append(e.kubectl_message())
+            continue
+        if p["output"]:  # -o yaml/json/name prints the updated object instead of the message
+            from aoi_gym.shell.kubectl.verbs.get import parse_output, print_generic
+
+            fmt, arg = parse_output(p["output"])
+            print_generic(inv, fmt, arg, [result], True)
             continue
         inv.print(f"{ref(info, obj)} {msg}{dry_suffix(mode)}\n")
     if errors:
