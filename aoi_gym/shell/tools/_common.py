@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable
 from aoi_gym.shell.context import ProgramResult, ShellContext
 from aoi_gym.shell.fs import FSError
 
-__all__ = ["UsageError", "Options", "getopt", "read_inputs", "split_lines", "join_lines", "usage_error", "OperatorLevels"]
+__all__ = ["UsageError", "Options", "getopt", "read_inputs", "split_lines", "join_lines", "usage_error", "TokenParser"]
 
 
 class UsageError(Exception):
@@ -94,14 +94,35 @@ def getopt(tool: str, args: Iterable[str], short: str, long: dict[str, str] | No
     return opts
 
 
-class OperatorLevels:
-    """For the tools' recursive-descent parsers (awk, jq), which define ``peek()`` and ``take()``."""
+class TokenParser:
+    """Base of the tools' recursive-descent parsers (awk, jq) over a token list ending in ``("eof", "")``;
+    each token is ``(kind, text)``. Subclasses say how a wrong token is reported (:meth:`unexpected`)."""
+
+    def __init__(self, toks: list) -> None:
+        self.toks = toks
+        self.i = 0
+
+    def unexpected(self, tok: tuple, expected: str) -> Exception:
+        """The syntax error for ``tok`` where a token of kind ``expected`` was required."""
+        raise NotImplementedError
+
+    def peek(self, k: int = 0) -> str:
+        """The kind of the token ``k`` places ahead (``eof`` past the end)."""
+        return self.toks[min(self.i + k, len(self.toks) - 1)][0]
+
+    def take(self, kind: str | None = None) -> Any:
+        """Consume the next token (which must be of ``kind`` when given) and return it."""
+        tok = self.toks[self.i]
+        if kind is not None and tok[0] != kind:
+            raise self.unexpected(tok, kind)
+        self.i += 1
+        return tok
 
     def left_assoc(self, operators: tuple[str, ...], operand: Callable[[], Any], node: str) -> Any:
         """One left-associative level: ``operand (op operand)*`` folded into ``(node, op, left, right)``."""
         left = operand()
-        while self.peek() in operators:  # type: ignore[attr-defined]
-            op = self.take()[0]  # type: ignore[attr-defined]
+        while self.peek() in operators:
+            op = self.take()[0]
             left = (node, op, left, operand())
         return left
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from aoi_gym.shell.tools._common import OperatorLevels
+from aoi_gym.shell.tools._common import TokenParser
 
 __all__ = ["AwkSyntaxError", "parse_program", "BUILTIN_FUNCS"]
 
@@ -85,21 +85,13 @@ def tokenize(src: str) -> list[tuple[str, str]]:
     return toks
 
 
-class _Parser(OperatorLevels):
+class _Parser(TokenParser):
     def __init__(self, src: str) -> None:
-        self.toks = tokenize(src)
-        self.i = 0
+        super().__init__(tokenize(src))
 
-    def peek(self, k: int = 0) -> str:
-        return self.toks[min(self.i + k, len(self.toks) - 1)][0]
-
-    def take(self, kind: str | None = None) -> tuple[str, str]:
-        tok = self.toks[self.i]
-        if kind is not None and tok[0] != kind:
-            shown = "end of program" if tok[0] == "eof" else ("newline" if tok[0] == "nl" else tok[1])
-            raise AwkSyntaxError(f"syntax error at or near {shown}")
-        self.i += 1
-        return tok
+    def unexpected(self, tok: tuple, expected: str) -> Exception:
+        shown = "end of program" if tok[0] == "eof" else ("newline" if tok[0] == "nl" else tok[1])
+        return AwkSyntaxError(f"syntax error at or near {shown}")
 
     def newlines(self) -> None:
         while self.peek() == "nl":

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 
-from aoi_gym.shell.tools._common import OperatorLevels
+from aoi_gym.shell.tools._common import TokenParser
 
 __all__ = ["JqSyntaxError", "parse_filter"]
 
@@ -106,21 +106,13 @@ def tokenize(src: str) -> list[tuple[str, object]]:
     return toks
 
 
-class _Parser(OperatorLevels):
+class _Parser(TokenParser):
     def __init__(self, src: str) -> None:
-        self.toks = tokenize(src)
-        self.i = 0
+        super().__init__(tokenize(src))
 
-    def peek(self, k: int = 0) -> str:
-        return self.toks[min(self.i + k, len(self.toks) - 1)][0]
-
-    def take(self, kind: str | None = None):
-        tok = self.toks[self.i]
-        if kind is not None and tok[0] != kind:
-            shown = "end of file" if tok[0] == "eof" else repr(tok[1]) if not isinstance(tok[1], list) else "string"
-            raise JqSyntaxError(f"syntax error, unexpected {shown}, expecting {kind!r}")
-        self.i += 1
-        return tok
+    def unexpected(self, tok: tuple, expected: str) -> Exception:
+        shown = "end of file" if tok[0] == "eof" else repr(tok[1]) if not isinstance(tok[1], list) else "string"
+        return JqSyntaxError(f"syntax error, unexpected {shown}, expecting {expected!r}")
 
     def pipe(self):
         if self.peek() == "def":
