@@ -136,9 +136,28 @@ def run_replace(inv: Invocation) -> int:
     return 0
 
 
-def _create_one(inv: Invocation, obj: dict[str, Any], mode: str, output: str | None) -> None:
+def _client_side(inv: Invocation, obj: dict[str, Any]) -> dict[str, Any]:
+    """What ``--dry-run=client`` prints for a generated object: never sent to the server, so no uid or
+    timestamps (``creationTimestamp: null``), and a namespace only when ``-n`` was given."""
+    obj = json_copy(obj)
+    meta = obj["metadata"]
+    if not inv.namespace_given:
+        meta.pop("namespace", None)
+    obj["metadata"] = {"creationTimestamp": None, **meta}
+    template = (obj.get("spec") or {}).get("template")
+    if isinstance(template, dict):
+        template["metadata"] = {"creationTimestamp": None, **(template.get("metadata") or {})}
+    if obj["kind"] in ("Deployment", "Pod", "Namespace"):
+        obj["status"] = {}
+    return obj
+
+
+def _create_one(inv: Invocation, obj: dict[str, Any], mode: str, output: str | None, generated: bool = False) -> None:
     info = resolve_type(obj["kind"])
-    created = inv.cluster.create(obj, dry_run=mode != "none")
+    if mode == "client" and generated:  # kubectl builds it locally and never calls the API server
+        created = _client_side(inv, obj)
+    else:
+        created = inv.cluster.create(obj, dry_run=mode != "none")
     if output:
         from aoi_gym.shell.kubectl.verbs.get import parse_output, print_generic
 
@@ -219,7 +238,7 @@ def run_create(inv: Invocation) -> int:
     else:
         raise KubectlError(f"error: kubectl create {sub} is not supported in this simulated cluster; pipe a manifest to 'kubectl create -f -'")
     try:
-        _create_one(inv, obj, mode, p["output"])
+        _create_one(inv, obj, mode, p["output"], generated=True)
     except ApiError as e:
         raise KubectlError(e.kubectl_message()) from None
     return 0
@@ -255,7 +274,7 @@ def run_run(inv: Invocation) -> int:
            "spec": {"containers": [container], "restartPolicy": p["restart"], "dnsPolicy": "ClusterFirst"}}
     mode = dry_run_mode(p)
     try:
-        _create_one(inv, pod, mode, p["output"])
+        _create_one(inv, pod, mode, p["output"], generated=True)
     except ApiError as e:
         raise KubectlError(e.kubectl_message()) from None
     return 0
