@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aoi_gym.envs.actions import API_DOCS, SUBMIT_SIGNATURES
+from aoi_gym.faults.base import FAULT_TYPES, SYSTEM_LEVELS
 
 __all__ = ["task_prompt", "TASK_GOALS", "ANALYSIS_VOCABULARY"]
 
@@ -13,17 +14,7 @@ TASK_GOALS = {
     "mitigation": "bring the deployed service back to health",
 }
 
-ANALYSIS_VOCABULARY = {
-    "system_level": ("Hardware", "Operating System", "Virtualization", "Application"),
-    "fault_type": (
-        "Misconfiguration",
-        "Code Defect",
-        "Authentication Issue",
-        "Network/Storage Issue",
-        "Operation Error",
-        "Dependency Problem",
-    ),
-}
+ANALYSIS_VOCABULARY = {"system_level": SYSTEM_LEVELS, "fault_type": FAULT_TYPES}
 
 _SUBMIT_HELP = {
     "detection": 'Submit "Yes" if you found an anomaly and "No" if the service is healthy.',
