@@ -41,6 +41,7 @@ __all__ = [
     "controller_uid",
     "index_by_owner",
     "owner_index",
+    "derived",
     "template_hash",
     "stable_hash",
     "parse_quantity",
@@ -185,13 +186,17 @@ def controller_uid(obj: dict[str, Any]) -> str | None:
     return None
 
 
+def derived(cluster: "SimCluster", key: str, kinds: tuple[str, ...], build: Callable[[], Any]) -> Any:
+    """``build()``, cached by the store until an object of ``kinds`` changes when the store offers
+    ``derived`` (the result is shared: do not modify it)."""
+    cached = getattr(cluster.store, "derived", None)
+    return build() if cached is None else cached(key, kinds, build)
+
+
 def owner_index(cluster: "SimCluster", kind: str) -> dict[str, list[dict[str, Any]]]:
     """:func:`index_by_owner` over every stored object of ``kind``, cached by the store until that kind
     changes (shared: do not modify the dict or its lists)."""
-    derived = getattr(cluster.store, "derived", None)
-    if derived is None:
-        return index_by_owner(cluster.iter_objects(kind))
-    return derived("owner-index:" + kind, (kind,), lambda: index_by_owner(cluster.iter_objects(kind)))
+    return derived(cluster, "owner-index:" + kind, (kind,), lambda: index_by_owner(cluster.iter_objects(kind)))
 
 
 def index_by_owner(objs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

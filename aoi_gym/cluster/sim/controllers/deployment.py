@@ -18,6 +18,7 @@ from aoi_gym.cluster.sim.controllers.common import (
     owner_index,
     changed_owners,
     changed_uids,
+    derived,
     memo_prune,
     pass_window,
     memoized,
@@ -93,7 +94,7 @@ class DeploymentController(SimController):
         dirty = changed_owners(cluster, self.name, "ReplicaSet", since)
         if dirty is not None:
             changed_uids(cluster, "Deployment", since, dirty)
-            if cluster.store.derived("deploy:any-recreate", ("Deployment",), lambda: _any_recreate(cluster)) and \
+            if derived(cluster, "deploy:any-recreate", ("Deployment",), lambda: _any_recreate(cluster)) and \
                     cluster.store.changed_since("Pod", since):
                 dirty = None  # Recreate deployments depend on their pods: check every deployment
         rs_by_owner = owner_index(cluster, "ReplicaSet")

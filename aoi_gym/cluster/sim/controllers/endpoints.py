@@ -15,6 +15,7 @@ from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
 from aoi_gym.cluster.sim.controllers.common import (
     SimController,
     changed_uids,
+    derived,
     memo_prune,
     pass_window,
     memoized,
@@ -159,7 +160,7 @@ class EndpointsController(SimController):
         dirty = None if since is None else self._dirty_services(cluster, since)
         if since is None:
             _record_pod_labels(cluster, self.name)
-        index = cluster.store.derived("endpoints:pod-label-index", ("Pod",), lambda: _pod_label_index(cluster))
+        index = derived(cluster, "endpoints:pod-label-index", ("Pod",), lambda: _pod_label_index(cluster))
         services: set[tuple[str, str]] = set()
         book = cluster.private.get("memo:ep") or {}
         now = cluster.t
@@ -204,7 +205,7 @@ class EndpointsController(SimController):
                 dirty.add(svc["metadata"].get("uid", ""))
         pod_changes = cluster.store.changed_since("Pod", since)
         if pod_changes:
-            by_item = cluster.store.derived("endpoints:service-selector-index", ("Service",), lambda: _service_selector_index(cluster))
+            by_item = derived(cluster, "endpoints:service-selector-index", ("Service",), lambda: _service_selector_index(cluster))
             record = cluster.private.setdefault(f"memo:labels:{self.name}", {})
             for (ns, name), pod in pod_changes:
                 key = f"{ns}/{name}"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.kinds import KINDS
 from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
-from aoi_gym.cluster.sim.controllers.common import SimController, put_new, remove_object, stable_hash
+from aoi_gym.cluster.sim.controllers.common import SimController, derived, put_new, remove_object, stable_hash
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -81,12 +81,8 @@ class GarbageCollector(SimController):
         kinds = [k for k in cluster.store.kinds() if k != "Event"]
         uids: set[str] = set()
         dependents: list[dict[str, Any]] = []
-        derived = getattr(cluster.store, "derived", None)
-        for k in kinds:
-            if derived is None:
-                kind_uids, kind_dependents = _owners_and_dependents(cluster, k)
-            else:  # per kind, rebuilt only when that kind changed
-                kind_uids, kind_dependents = derived("gc:" + k, (k,), lambda k=k: _owners_and_dependents(cluster, k))
+        for k in kinds:  # per kind, rebuilt only when that kind changed
+            kind_uids, kind_dependents = derived(cluster, "gc:" + k, (k,), lambda k=k: _owners_and_dependents(cluster, k))
             uids |= kind_uids
             dependents += kind_dependents
         for o in dependents:
