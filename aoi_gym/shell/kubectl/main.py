@@ -54,8 +54,8 @@ VERBS: dict[str, str] = {
     "kustomize": "misc:run_refused",
     "plugin": "misc:run_refused",
     "certificate": "misc:run_refused",
-    "expose": "misc:run_refused",
-    "autoscale": "misc:run_refused",
+    "expose": "generators:run_expose",
+    "autoscale": "generators:run_autoscale",
     "completion": "misc:run_refused",
     "alpha": "misc:run_refused",
 }

@@ -149,10 +149,15 @@ def _client_side(inv: Invocation, obj: dict[str, Any]) -> dict[str, Any]:
         template["metadata"] = {"creationTimestamp": None, **(template.get("metadata") or {})}
     if obj["kind"] in ("Deployment", "Pod", "Namespace"):
         obj["status"] = {}
+    elif obj["kind"] == "Service":
+        obj["status"] = {"loadBalancer": {}}
+    elif obj["kind"] == "HorizontalPodAutoscaler":
+        obj["status"] = {"currentReplicas": 0, "desiredReplicas": 0}
     return obj
 
 
-def _create_one(inv: Invocation, obj: dict[str, Any], mode: str, output: str | None, generated: bool = False) -> None:
+def _create_one(inv: Invocation, obj: dict[str, Any], mode: str, output: str | None, generated: bool = False,
+                done: str = "created") -> None:
     info = resolve_type(obj["kind"])
     if mode == "client" and generated:  # kubectl builds it locally and never calls the API server
         created = _client_side(inv, obj)
@@ -164,7 +169,7 @@ def _create_one(inv: Invocation, obj: dict[str, Any], mode: str, output: str | N
         fmt, arg = parse_output(output)
         print_generic(inv, fmt, arg, [created], True)
         return
-    inv.print(f"{kind_ref(info, obj['metadata']['name'])} created{dry_suffix(mode)}\n")
+    inv.print(f"{kind_ref(info, obj['metadata']['name'])} {done}{dry_suffix(mode)}\n")
 
 
 def _literals(values: list[str]) -> dict[str, str]:
