@@ -62,6 +62,8 @@ class ObjectStore:
         self._derived: dict[str, tuple[tuple[int, ...], Any]] = {}
         # kind -> {(namespace, name): resourceVersion of its last put or removal}, in order of change
         self._changes: dict[str, dict[tuple[str, str], int]] = {}
+        #: how many puts replaced an object by one with another uid (owners can vanish that way too)
+        self.uid_changes = 0
         self.resource_version = 0
 
     # -- reads (no copies) ------------------------------------------------------------------
@@ -139,8 +141,11 @@ class ObjectStore:
         bucket = self._by_kind.get(kind)
         if bucket is None:
             bucket = self._by_kind[kind] = {}
-        if (ns, name) not in bucket:
+        old = bucket.get((ns, name))
+        if old is None:
             self._count += 1
+        elif old["metadata"].get("uid") != meta.get("uid"):
+            self.uid_changes += 1
         bucket[(ns, name)] = obj
         self._hashes.pop((kind, ns, name), None)
         self._kind_versions[kind] = self._kind_versions.get(kind, 0) + 1
@@ -189,10 +194,11 @@ class ObjectStore:
             self.resource_version,
             dict(self._kind_versions),
             {k: dict(c) for k, c in self._changes.items()},
+            self.uid_changes,
         )
 
     def restore(self, snap: tuple) -> None:
-        by_kind, hashes, rv, kind_versions, changes = snap
+        by_kind, hashes, rv, kind_versions, changes, self.uid_changes = snap
         self._changes = {k: dict(c) for k, c in changes.items()}
         self._by_kind = {k: dict(b) for k, b in by_kind.items()}
         self._hashes = dict(hashes)

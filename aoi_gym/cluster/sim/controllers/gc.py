@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.kinds import KINDS
 from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
-from aoi_gym.cluster.sim.controllers.common import SimController, derived, put_new, remove_object, stable_hash
+from aoi_gym.cluster.sim.controllers.common import SimController, derived, pass_window, put_new, remove_object, stable_hash
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -54,6 +54,10 @@ def _owners_and_dependents(cluster: "SimCluster", kind: str) -> tuple[set[str], 
     return uids, dependents
 
 
+def _uids(cluster: "SimCluster", kind: str) -> set[str]:
+    return {u for o in cluster.iter_objects(kind) if (u := o["metadata"].get("uid"))}
+
+
 class GarbageCollector(SimController):
     """Deletes dependents whose owners are all gone."""
 
@@ -74,8 +78,37 @@ class GarbageCollector(SimController):
             if cluster.private.get("memo:gc-version") == version:
                 return None
             cluster.private["memo:gc-version"] = version
-        self._collect(cluster)
+        since = pass_window(cluster, self.name)
+        uid_changes = getattr(cluster.store, "uid_changes", None)
+        uids_moved = cluster.private.get("memo:gc-uid-changes") != uid_changes
+        cluster.private["memo:gc-uid-changes"] = uid_changes
+        if since is None or uids_moved or not self._collect_changed(cluster, since):
+            self._collect(cluster)
         return None
+
+    def _collect_changed(self, cluster: "SimCluster", since: int) -> bool:
+        """The incremental form of :meth:`_collect`: with no object removed (and no uid replaced) since
+        the previous pass, only dependents added or changed since then can dangle. Returns False (the
+        caller does the full pass) when something was removed, or when more than one dependent dangles
+        (the full pass deletes them in its order)."""
+        kinds = [k for k in cluster.store.kinds() if k != "Event"]
+        changed: list[dict[str, Any]] = []
+        for k in kinds:
+            for _key, o in cluster.store.changed_since(k, since):
+                if o is None:
+                    return False
+                if o["metadata"].get("ownerReferences"):
+                    changed.append(o)
+        if not changed:
+            return True
+        uid_sets = [derived(cluster, "gc-uids:" + k, (k,), lambda k=k: _uids(cluster, k)) for k in kinds]
+        dangling = [o for o in changed
+                    if all(not any(r.get("uid") in u for u in uid_sets) for r in o["metadata"]["ownerReferences"])]
+        if len(dangling) > 1:
+            return False
+        for o in dangling:
+            _delete(cluster, o)
+        return True
 
     def _collect(self, cluster: "SimCluster") -> None:
         kinds = [k for k in cluster.store.kinds() if k != "Event"]
