@@ -55,6 +55,20 @@ def run_scale(inv: Invocation) -> int:
     return _finish(inv, errors)
 
 
+def _go_yaml_error(e: yaml.YAMLError) -> str:
+    """PyYAML's error worded as go-yaml (which kubectl uses) words it: ``yaml: line N: <problem>``."""
+    problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+    mark = getattr(e, "problem_mark", None)
+    for pyyaml, go in (("expected ',' or '}'", "did not find expected ',' or '}'"),
+                       ("expected ',' or ']'", "did not find expected ',' or ']'"),
+                       ("expected '<document start>'", "did not find expected <document start>"),
+                       ("mapping values are not allowed here", "mapping values are not allowed in this context")):
+        if problem.startswith(pyyaml):
+            problem = go
+            break
+    return f"yaml: line {mark.line + 1}: {problem}" if mark is not None else f"yaml: {problem}"
+
+
 def parse_patch(text: str) -> Any:
     """A patch given with -p: JSON or YAML, with kubectl's error for anything else."""
     try:
@@ -64,7 +78,7 @@ def parse_patch(text: str) -> Any:
     try:
         val = yaml.safe_load(text)
     except yaml.YAMLError as e:
-        raise KubectlError(f'error: unable to parse "{text}": yaml: {str(e).splitlines()[0]}') from None
+        raise KubectlError(f'error: unable to parse "{text}": {_go_yaml_error(e)}') from None
     if not isinstance(val, (dict, list)):
         raise KubectlError(f'error: unable to parse "{text}": json: cannot unmarshal {type(val).__name__} into Go value of type map[string]interface {{}}')
     return val
