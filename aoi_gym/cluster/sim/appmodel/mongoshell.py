@@ -53,6 +53,11 @@ class _Method:
         self.target, self.name = target, name
 
 
+def _uuid(*parts: Any) -> str:
+    h = hex_id(32, *parts)
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:]}"
+
+
 class _Session:
     def __init__(self, inst: MongoInstance, user_key: str | None, mongosh: bool):
         self.inst, self.user_key, self.mongosh = inst, user_key, mongosh
@@ -65,8 +70,11 @@ class _Session:
 
     def uuid(self) -> str:
         self.n_ids += 1
-        h = hex_id(32, self.inst.id_seed, self.n_ids)
-        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:]}"
+        return _uuid(self.inst.id_seed, self.n_ids)
+
+    def user_uuid(self, user_key: str) -> str:
+        """A user's userId: fixed for the user, as MongoDB stores it."""
+        return _uuid(self.inst.store, user_key)
 
     def need(self, action: str, db: str, cmd: str, frame: str, cmd_doc: str) -> None:
         if not self.inst.auth:
@@ -111,7 +119,7 @@ def _db_method(s: _Session, db: str, name: str, args: list[Any]) -> Any:
     ok = {"ok": 1}
     if name in ("getUsers", "getUser"):
         s.need("userAdmin", db, "usersInfo", _FRAMES[name], "1.0" if name == "getUsers" else f'"{args[0] if args else ""}"')
-        docs = [s.inst.user_doc(k, s.uuid()) for k in sorted(users) if users[k]["db"] == db]
+        docs = [s.inst.user_doc(k, s.user_uuid(k)) for k in sorted(users) if users[k]["db"] == db]
         if name == "getUser":
             want = str(args[0]) if args else ""
             found = [d for d in docs if d["user"] == want]

@@ -354,7 +354,7 @@ def _mongo_target(ctx: _Ctx, host: str | None) -> MongoInstance | str | None:
     auth = "--auth" in store_args(ctx.cluster, app, ctx.ns, store)
     version = normalize_image(app.services[store].image)[1]
     return MongoInstance(app, store, ctx.model.mongo_state(ctx.ns, store, create=True), auth, version,
-                         f"{ctx.ns}/{ctx.pod['metadata']['name']}/{ctx.cluster.t}/{store}/{len(ctx.vars)}/{id(ctx)}")
+                         f"{ctx.ns}/{ctx.pod['metadata']['name']}/{ctx.cluster.t}/{store}/{len(ctx.vars)}")
 
 
 def _redis_target(ctx: _Ctx, host: str | None, port: int) -> dict[str, str] | str:
