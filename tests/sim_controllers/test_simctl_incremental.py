@@ -140,9 +140,13 @@ def _apply_extra(c: SimCluster, ops) -> None:
                 name = pods[a % len(pods)]["metadata"]["name"]
                 c.patch("Pod", name, "default", {"metadata": {"labels": {"app": None if b else "elsewhere"}}}, "merge")
         elif kind == "deldeploy" and c.peek("Deployment", f"d{a}", "default") is not None:
-            c.delete("Deployment", f"d{a}", "default")
+            c.delete("Deployment", f"d{a}", "default")  # its ReplicaSets and pods go through the GC
+            if c.peek("Service", f"d{a}", "default") is not None:
+                c.delete("Service", f"d{a}", "default")  # so that a later "deploy" can create both again
         elif kind == "delsvc" and c.peek("Service", f"d{a}", "default") is not None:
             c.delete("Service", f"d{a}", "default")
+        elif kind == "deploy" and c.peek("Deployment", f"d{a}", "default") is None and c.peek("Service", f"d{a}", "default") is not None:
+            c.create(deployment(f"d{a}", replicas=b, readinessProbe={"tcpSocket": {"port": 8080}}))
         else:
             apply(c, [(kind, a, b)])
 

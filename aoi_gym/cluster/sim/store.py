@@ -7,8 +7,10 @@ copy of every object, and lets ``digest()`` cache one hash per stored object.
 Internal code reads with :meth:`peek` / :meth:`iter` (no copy: do not mutate what you get) and writes
 with :meth:`put` (hand over a fresh dict you will not touch again).
 
-Change tracking: ``resource_version`` goes up on every put and every remove, and ``kind_version(kind)``
-on every put or remove of that kind, so controllers can skip passes over kinds that did not change.
+Change tracking: ``resource_version`` goes up on every put and every remove, ``kind_version(kind)`` on
+every put or remove of that kind (controllers skip passes over kinds that did not change), and
+``changed_since(kind, rv)`` names what changed after ``rv`` (controllers sync only that). ``derived``
+caches values computed from stored objects until their kinds change. All of it follows snapshot/restore.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ def fast_json_copy(o: Any) -> Any:
     if t is list:
         return [(v if type(v) in _SCALARS else fast_json_copy(v)) for v in o]
     return json_copy(o)
+
 
 # Fields that are bookkeeping or observed state, not the desired state a digest must protect.
 _VOLATILE_META = ("resourceVersion", "managedFields")
