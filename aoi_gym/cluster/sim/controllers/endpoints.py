@@ -272,7 +272,7 @@ class EndpointsController(SimController):
             return None
         if cur.get("subsets", []) == subsets and (cur["metadata"].get("labels") or {}) == labels:
             return None
-        new = json_copy(cur)
+        new = {**cur, "metadata": dict(cur["metadata"])}  # copy on write: only these two levels change
         if labels:
             new["metadata"]["labels"] = labels
         else:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
 from aoi_gym.cluster.selectors import match_labels
 from aoi_gym.cluster.sim.controllers.common import (
     ts_to_t,
@@ -151,7 +150,8 @@ class ReplicaSetController(SimController):
         if rs.get("status") != status:
             cur = cluster.peek("ReplicaSet", name, ns)
             if cur is not None:
-                new = json_copy(cur)
-                new["status"] = status
+                # copy on write: spec is shared with the stored version (stored objects are immutable);
+                # metadata is copied because the store stamps resourceVersion into it
+                new = {**cur, "metadata": dict(cur["metadata"]), "status": status}
                 cluster.update_status(new)
         return due

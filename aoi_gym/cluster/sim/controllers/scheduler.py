@@ -254,9 +254,9 @@ class Scheduler(SimController):
         return out
 
     def _bind(self, cluster: "SimCluster", pod: dict[str, Any], node: str) -> None:
-        new = json_copy(pod)
-        new["spec"]["nodeName"] = node
-        st = new.setdefault("status", {})
+        # copy on write (stored objects are immutable): new spec, status and metadata dicts, the rest shared
+        new = {**pod, "metadata": dict(pod["metadata"]), "spec": {**pod["spec"], "nodeName": node}}
+        st = new["status"] = dict(pod.get("status") or {})
         st["phase"] = st.get("phase", "Pending")
         conds = [c for c in st.get("conditions") or () if c.get("type") != "PodScheduled"]
         set_condition(conds, "PodScheduled", "True", cluster.timestamp(), extra={"lastProbeTime": None})
