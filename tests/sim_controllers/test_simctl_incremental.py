@@ -15,6 +15,7 @@ from test_simctl_determinism import _fresh, apply, observe, op
 from aoi_gym.apps import install_app
 from aoi_gym.cluster.sim.cluster import SimCluster
 from aoi_gym.cluster.sim.controllers import create_kind_nodes
+from aoi_gym.cluster.sim.controllers.common import index_by_owner, owner_index
 from aoi_gym.cluster.sim.store import ObjectStore
 
 
@@ -25,6 +26,7 @@ class FullPassStore(ObjectStore):
     changed_since = None
     derived = None
     version_excluding = None
+    incremental = None
 
 
 def _cm(name: str, ns: str = "default") -> dict:
@@ -165,6 +167,8 @@ def test_incremental_passes_equal_full_passes(seed, ops):
         c.advance(30)
     assert observe(inc) == observe(full)
     assert _dump(inc) == _dump(full)
+    for kind in ("Pod", "ReplicaSet"):  # the incrementally kept owner index matches a fresh one, order included
+        assert owner_index(inc, kind) == index_by_owner(inc.iter_objects(kind))
 
 
 def test_incremental_equals_full_on_an_application_with_snapshots():

@@ -65,6 +65,9 @@ class ObjectStore:
         self._derived: dict[str, tuple[tuple[int, ...], Any]] = {}
         # kind -> {(namespace, name): resourceVersion of its last put or removal}, in order of change
         self._changes: dict[str, dict[tuple[str, str], int]] = {}
+        # key -> (resourceVersion, kind version, removals of the kind, value) of incremental caches
+        self._incremental: dict[str, tuple[int, int, int, Any]] = {}
+        self._removals: dict[str, int] = {}
         #: how many puts replaced an object by one with another uid (owners can vanish that way too)
         self.uid_changes = 0
         self.resource_version = 0
@@ -122,6 +125,27 @@ class ObjectStore:
             return hit[1]
         value = build()
         self._derived[key] = (versions, value)
+        return value
+
+    def incremental(self, key: str, kind: str, build: Callable[[], Any], update: Callable[[Any, list], Any]) -> Any:
+        """Like :meth:`derived` for one kind, but when only puts happened since the value was built,
+        ``update(value, changes)`` (changes as :meth:`changed_since` gives them, oldest first) may
+        return the new value instead of a rebuild (None: rebuild). New objects come last in store
+        order, so a value in store order stays so by appending them. Shared: do not modify it."""
+        version = self._kind_versions.get(kind, 0)
+        removals = self._removals.get(kind, 0)
+        hit = self._incremental.get(key)
+        if hit is not None:
+            built_rv, built_version, built_removals, value = hit
+            if built_version == version:
+                return value
+            if built_removals == removals:
+                value = update(value, self.changed_since(kind, built_rv)[::-1])
+                if value is not None:
+                    self._incremental[key] = (self.resource_version, version, removals, value)
+                    return value
+        value = build()
+        self._incremental[key] = (self.resource_version, version, removals, value)
         return value
 
     def kinds(self) -> list[str]:
@@ -186,6 +210,7 @@ class ObjectStore:
             self._count -= 1
             self.resource_version += 1
             self._kind_versions[kind] = self._kind_versions.get(kind, 0) + 1
+            self._removals[kind] = self._removals.get(kind, 0) + 1
             self._log_change(kind, (ns, name))
         return gone
 
@@ -210,6 +235,7 @@ class ObjectStore:
         self._count = sum(len(b) for b in self._by_kind.values())
         self._ns_index = {}
         self._derived = {}
+        self._incremental = {}
 
     def digest_parts(self) -> list[tuple[tuple[str, str, str], str]]:
         out = []

@@ -194,9 +194,48 @@ def derived(cluster: "SimCluster", key: str, kinds: tuple[str, ...], build: Call
 
 
 def owner_index(cluster: "SimCluster", kind: str) -> dict[str, list[dict[str, Any]]]:
-    """:func:`index_by_owner` over every stored object of ``kind``, cached by the store until that kind
-    changes (shared: do not modify the dict or its lists)."""
-    return derived(cluster, "owner-index:" + kind, (kind,), lambda: index_by_owner(cluster.iter_objects(kind)))
+    """:func:`index_by_owner` over every stored object of ``kind``, kept by the store (rebuilt after a
+    removal, else updated with the objects put since); shared: do not modify the dict or its lists."""
+    incremental = getattr(cluster.store, "incremental", None)
+    if incremental is None:
+        return derived(cluster, "owner-index:" + kind, (kind,), lambda: index_by_owner(cluster.iter_objects(kind)))
+    return incremental("owner-index:" + kind, kind, lambda: _build_owner_index(cluster, kind), _update_owner_index)[0]
+
+
+def _build_owner_index(cluster: "SimCluster", kind: str) -> tuple[dict, dict]:
+    """(owner uid -> objects in store order, (namespace, name) -> (owner uid, uid) of every object)."""
+    owners = {}
+    for o in cluster.iter_objects(kind):
+        m = o["metadata"]
+        owners[(m.get("namespace") or "", m["name"])] = (controller_uid(o), m.get("uid"))
+    return index_by_owner(cluster.iter_objects(kind)), owners
+
+
+def _update_owner_index(value: tuple[dict, dict], changes: list) -> tuple[dict, dict] | None:
+    """Apply puts (oldest first) to an owner index without copying what did not change; None when an
+    object changed owner or uid (its place in store order is not known here: rebuild)."""
+    index, owners = value
+    index, owners = dict(index), dict(owners)
+    grown: set[str] = set()
+    for key, obj in changes:
+        if obj is None:
+            return None
+        m = obj["metadata"]
+        owner, uid = controller_uid(obj), m.get("uid")
+        known = owners.get(key)
+        if known is None:  # a new object: after every older one in store order
+            if owner in grown:
+                return None  # two new objects of one owner: the change log's order is not their store order
+            owners[key] = (owner, uid)
+            if owner is not None:
+                grown.add(owner)
+                index[owner] = [*index.get(owner, ()), obj]
+        elif known != (owner, uid):
+            return None
+        elif owner is not None:  # same place, new version
+            index[owner] = [obj if (o["metadata"].get("namespace") or "", o["metadata"]["name"]) == key else o
+                            for o in index[owner]]
+    return index, owners
 
 
 def index_by_owner(objs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
