@@ -33,7 +33,7 @@ SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 # Kinds whose metadata.generation the API server maintains (Services, ConfigMaps... have none).
 _GENERATION_KINDS = frozenset(
     {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "HorizontalPodAutoscaler", "NetworkPolicy",
-     "PodChaos", "NetworkChaos", "CustomResourceDefinition", "Pod"}
+     "PodChaos", "NetworkChaos", "CustomResourceDefinition"}
 )
 _NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 
@@ -350,11 +350,16 @@ class SimCluster:
         if self.store.peek("Namespace", ns) is None:
             return
         key = f"{meta.get('uid')}|{reason}|{message}|{field_path}"
-        digest = hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
-        name = f"{meta['name']}.{digest}"
+        seen = self.private.setdefault("events", {})
+        name = seen.get(key)
         ts = self.timestamp()
-        cur = self.store.peek("Event", name, ns)
-        if cur is not None:
+        cur = self.store.peek("Event", name, ns) if name else None
+        if cur is None:
+            # As the API server's recorder names them: <object>.<hex of the first occurrence's UnixNano>,
+            # so one object's events list in the order they happened.
+            seq = self.private["event_seq"] = self.private.get("event_seq", 0) + 1
+            name = seen[key] = f"{meta['name']}.{int(self.now() * 1e9) + seq:x}"
+        else:
             ev = json_copy(cur)
             ev["count"] = ev.get("count", 1) + 1
             ev["lastTimestamp"] = ts
