@@ -71,6 +71,8 @@ class ObjectStore:
         #: how many puts replaced an object by one with another uid (owners can vanish that way too)
         self.uid_changes = 0
         self.resource_version = 0
+        #: bumped by every restore (a restored store can reach an old resource_version with other objects)
+        self.epoch = 0
 
     # -- reads (no copies) ------------------------------------------------------------------
     def peek(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
@@ -236,6 +238,7 @@ class ObjectStore:
         self._ns_index = {}
         self._derived = {}
         self._incremental = {}
+        self.epoch += 1
 
     def digest_parts(self) -> list[tuple[tuple[str, str, str], str]]:
         out = []

@@ -43,6 +43,11 @@ class AppModel:
         self._starts: dict[str, tuple] = {}  # "ns/pod/container" -> (uid, t_start, code, detail, exit_t, prev)
         self._apps: dict[str, App] = {}
         self._prune_at = 256
+        #: bumped by every change of the state above (and by restore): keys the World cache
+        self._version = 0
+        # namespace -> (cache key, App, World); invisible: rebuilt whenever the store, this model's
+        # state or the clock moved (see ``world``)
+        self._worlds: dict[str, tuple[tuple, App, World]] = {}
         #: scale of background noise in telemetry (1.0 realistic, 0.0 none): benign log lines, benign
         #: error rates, jitter of metrics and stats. Configuration, not state: not in snapshots/digests.
         self.noise = 1.0
@@ -51,6 +56,7 @@ class AppModel:
     def register_app(self, cluster: Any, app: App) -> None:
         """Record that ``app`` is installed in ``app.namespace`` and initialise its stores' state."""
         ns = app.namespace
+        self._version += 1
         kwargs = {k: app.params[k] for k in ("n_services", "seed") if k in app.params}
         if app.name == "synthetic" and ns != "synthetic":
             kwargs["namespace"] = ns
@@ -82,6 +88,8 @@ class AppModel:
 
     def mongo_state(self, ns: str, store: str, create: bool = False) -> dict[str, Any]:
         """Users of MongoDB instance ``store`` (``create``: store a fresh state for writing if none)."""
+        if create:
+            self._version += 1  # the caller is about to write
         cur = self._state["mongo"].get(ns, {}).get(store)
         if cur is not None:
             return cur
@@ -92,6 +100,8 @@ class AppModel:
         return fresh
 
     def kv_state(self, ns: str, store: str, create: bool = False) -> dict[str, str]:
+        if create:
+            self._version += 1  # the caller is about to write
         cur = self._state["kv"].get(ns, {}).get(store)
         if cur is not None:
             return cur
@@ -112,6 +122,7 @@ class AppModel:
         t0 = cluster.t + d.plan.start_delay_s
         exit_t = None if d.plan.exit_after_s is None else t0 + d.plan.exit_after_s
         self._starts[key] = (uid, t0, d.code, d.detail, exit_t, prev)
+        self._version += 1
         if len(self._starts) > self._prune_at:
             self._prune(cluster)
         return d.plan
@@ -120,6 +131,7 @@ class AppModel:
         live = {f"{p['metadata'].get('namespace')}/{p['metadata']['name']}" for p in cluster.iter_objects("Pod")}
         self._starts = {k: v for k, v in self._starts.items() if k.rsplit("/", 1)[0] in live}
         self._prune_at = max(256, 2 * len(self._starts))
+        self._version += 1
 
     def start_record(self, ns: str, pod: str, container: str, uid: str | None = None) -> tuple | None:
         """(uid, t_start, code, detail, exit_t, prev) of the container's current instance, or None."""
@@ -130,10 +142,20 @@ class AppModel:
 
     # ------------------------------------------------------------------ the request model
     def world(self, cluster: Any, ns: str) -> tuple[App, World] | None:
+        """The App in ``ns`` and the World now (shared until anything it reads changes: do not modify)."""
         app = self.app_for(cluster, ns)
         if app is None or cluster.peek("Namespace", ns) is None:
             return None
-        return app, World(self, cluster, app, ns)
+        store = getattr(cluster, "store", None)
+        if store is None:
+            return app, World(self, cluster, app, ns)
+        key = (id(cluster), store.epoch, store.resource_version, self._version, cluster.t)
+        hit = self._worlds.get(ns)
+        if hit is not None and hit[0] == key and hit[1] is app and hit[2].cluster is cluster:
+            return app, hit[2]
+        world = World(self, cluster, app, ns)
+        self._worlds[ns] = (key, app, world)
+        return app, world
 
     def steps(self, cluster: Any, ns: str, window_s: float) -> list[float]:
         """Scrape times (simulated ``t``) in the window ending now, never before the namespace existed."""
@@ -145,8 +167,9 @@ class AppModel:
         return ts or [cluster.t]
 
     def evaluations(self, app: App, world: World, ts: list[float]) -> list[Evaluation]:
-        """One evaluation per time, shared between times with the same active chaos rules."""
-        memo: dict[tuple[str, ...], Evaluation] = {}
+        """One evaluation per time, shared between times with the same active chaos rules (the only way
+        ``evaluate`` depends on the time) and kept with the world. Shared: do not modify them."""
+        memo: dict[tuple[str, ...], Evaluation] = world.evaluations
         out = []
         for t in ts:
             key = tuple(r.name for r in world.chaos_at(t))
@@ -219,7 +242,7 @@ class AppModel:
         pods = [pv for pv in world.pods.get(svc, []) if pv.healthy_process]
         if not pods:
             return None
-        ev = evaluate(app, world, cluster.t)
+        ev = self.evaluations(app, world, [cluster.t])[0]
         st = ev.services.get(svc)
         rps = st.rate if st else 0.0
         cores = rps * app.services[svc].cpu_ms / 1000.0 / len(pods) + 0.002 + world.fx.cpu.get(svc, 0.0)
@@ -237,7 +260,10 @@ class AppModel:
     def exec(self, cluster: Any, pod: dict, container: str, argv: list[str], stdin: str | None) -> ExecResult:
         from aoi_gym.cluster.sim.appmodel.shell import run_exec
 
-        return run_exec(self, cluster, pod, container, argv, stdin)
+        try:
+            return run_exec(self, cluster, pod, container, argv, stdin)
+        finally:
+            self._version += 1  # a command may have changed application state
 
     def metrics(self, cluster: Any, namespace: str, window_s: float) -> list[MetricSeries]:
         from aoi_gym.cluster.sim.appmodel.metrics import namespace_metrics
@@ -258,6 +284,8 @@ class AppModel:
         self._state = json.loads(json.dumps(state))
         self._starts = dict(starts)
         self._prune_at = prune_at
+        self._version += 1
+        self._worlds = {}
 
     def digest_state(self) -> str:
         """Hash of the application state an action can change (DB users, cache keys, installed apps).

@@ -78,6 +78,8 @@ class World:
 
     def __init__(self, model: "AppModel", cluster: Any, app: App, ns: str) -> None:
         self.app, self.ns, self.cluster, self.t = app, ns, cluster, cluster.t
+        #: chaos rule names -> Evaluation, filled by ``AppModel.evaluations``
+        self.evaluations: dict[tuple[str, ...], Any] = {}
         self.pods: dict[str, list[PodView]] = {}
         by_ip: dict[str, PodView] = {}
         self.extra_load: dict[tuple[str, str], float] = {}  # (service, op) -> rps from in-cluster load generators
