@@ -1,6 +1,6 @@
 """Env throughput: reset time and steps per second for a typical read action, 1 env and 8 async envs.
 
-Run: python benchmarks/bench_env.py
+Run from the repository root: python -m benchmarks.bench_env
 """
 
 from __future__ import annotations
@@ -19,15 +19,16 @@ PROBLEM = "revoke_auth_mongodb-localization-1"
 def main() -> None:
     env = gym.make("AOI-Incident-v0", problem_ids=[PROBLEM], max_steps=10_000)
     seeds = iter(range(10**9))
-    cold = median_ms(lambda: env.reset(seed=next(seeds)), runs=30, warmup=1)
-    warm = median_ms(lambda: env.reset(seed=7), runs=100)
+    pooled = median_ms(lambda: env.reset(seed=next(seeds)), runs=100, warmup=10)
+    fresh_env = gym.make("AOI-Incident-v0", problem_ids=[PROBLEM], cluster_variants=0)
+    fresh = median_ms(lambda: fresh_env.reset(seed=next(seeds)), runs=20, warmup=1)
     env.reset(seed=0)
     step = median_ms(lambda: env.step(READ), runs=300)
     env.reset(seed=0)
     metrics = median_ms(lambda: env.step('get_metrics("test-hotel-reservation", 5)'), runs=50)
     rows = [
-        ("reset, new seed (install + inject) ms", cold, "median of 30"),
-        ("reset, cached seed (restore + inject) ms", warm, "median of 100"),
+        ("reset, new seed, default pool of 8 cached installs ms", pooled, "restore + inject + 60 s of symptoms"),
+        ("reset, cluster_variants=0 (fresh install each reset) ms", fresh, "install + settle + inject"),
         ("step: kubectl get pods ms", step, f"= {1000 / step:.0f} steps/s"),
         ("step: get_metrics 5 min ms", metrics, "median of 50"),
     ]
