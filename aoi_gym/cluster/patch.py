@@ -26,14 +26,18 @@ _MERGE_KEYS = {
 }
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def json_copy(o: Any) -> Any:
-    """Deep copy of JSON-like data (dict/list/scalars); several times faster than ``copy.deepcopy``."""
+    """Deep copy of JSON-like data (dict/list/scalars); several times faster than ``copy.deepcopy``
+    (scalars inside containers are not recursed into; other types go through ``copy.deepcopy``)."""
     t = type(o)
     if t is dict:
-        return {k: json_copy(v) for k, v in o.items()}
+        return {k: (v if type(v) in _SCALARS else json_copy(v)) for k, v in o.items()}
     if t is list:
-        return [json_copy(v) for v in o]
-    if t in (str, int, float, bool) or o is None:
+        return [(v if type(v) in _SCALARS else json_copy(v)) for v in o]
+    if t in _SCALARS:
         return o
     return copy.deepcopy(o)
 

@@ -18,11 +18,10 @@ import numpy as np
 
 from aoi_gym.cluster.base import AlreadyExists, BadRequest, ExecResult, Invalid, MetricSeries, NotFound, Span
 from aoi_gym.cluster.kinds import KINDS, kind_info
-from aoi_gym.cluster.patch import apply_patch
+from aoi_gym.cluster.patch import apply_patch, json_copy
 from aoi_gym.cluster.selectors import parse_field_selector, parse_label_selector
 from aoi_gym.cluster.sim.runtime import AppModel, Controller
 from aoi_gym.cluster.sim.store import ObjectStore
-from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
 
 __all__ = ["SimCluster", "EPOCH", "format_time", "SUFFIX_ALPHABET"]
 

@@ -23,18 +23,8 @@ from aoi_gym.cluster.patch import json_copy
 
 __all__ = ["ObjectStore", "object_hash", "fast_json_copy"]
 
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
-def fast_json_copy(o: Any) -> Any:
-    """Deep copy of JSON-like data; same result as ``aoi_gym.cluster.patch.json_copy`` (other types go
-    through it, hence ``copy.deepcopy``) with about half the calls: scalars are not recursed into."""
-    t = type(o)
-    if t is dict:
-        return {k: (v if type(v) in _SCALARS else fast_json_copy(v)) for k, v in o.items()}
-    if t is list:
-        return [(v if type(v) in _SCALARS else fast_json_copy(v)) for v in o]
-    return json_copy(o)
+#: kept for importers of the old name: the one implementation is ``aoi_gym.cluster.patch.json_copy``
+fast_json_copy = json_copy
 
 
 # Fields that are bookkeeping or observed state, not the desired state a digest must protect.
@@ -68,6 +58,8 @@ class ObjectStore:
         # key -> (resourceVersion, kind version, removals of the kind, value) of incremental caches
         self._incremental: dict[str, tuple[int, int, int, Any]] = {}
         self._removals: dict[str, int] = {}
+        # kind -> {(namespace, name): sort key of its place in store order}; built on demand
+        self._positions: dict[str, dict[tuple[str, str], int]] = {}
         #: how many puts replaced an object by one with another uid (owners can vanish that way too)
         self.uid_changes = 0
         self.resource_version = 0
@@ -173,6 +165,9 @@ class ObjectStore:
         old = bucket.get((ns, name))
         if old is None:
             self._count += 1
+            positions = self._positions.get(kind)
+            if positions is not None:
+                positions[(ns, name)] = self.resource_version  # a new key goes last in store order
         elif old["metadata"].get("uid") != meta.get("uid"):
             self.uid_changes += 1
         bucket[(ns, name)] = obj
@@ -214,7 +209,21 @@ class ObjectStore:
             self._kind_versions[kind] = self._kind_versions.get(kind, 0) + 1
             self._removals[kind] = self._removals.get(kind, 0) + 1
             self._log_change(kind, (ns, name))
+            positions = self._positions.get(kind)
+            if positions is not None:
+                positions.pop((ns, name), None)
         return gone
+
+    def bucket(self, kind: str) -> dict[tuple[str, str], dict[str, Any]]:
+        """The live ``(namespace, name) -> object`` dict of ``kind`` in store order: do not modify it."""
+        return self._by_kind.get(kind) or {}
+
+    def positions(self, kind: str) -> dict[tuple[str, str], int]:
+        """``(namespace, name) -> sort key`` giving store order (kept up to date): do not modify it."""
+        positions = self._positions.get(kind)
+        if positions is None:
+            positions = self._positions[kind] = {key: i for i, key in enumerate(self._by_kind.get(kind) or ())}
+        return positions
 
     # -- snapshot / digest --------------------------------------------------------------------
     def snapshot(self) -> tuple:
@@ -238,6 +247,7 @@ class ObjectStore:
         self._ns_index = {}
         self._derived = {}
         self._incremental = {}
+        self._positions = {}
         self.epoch += 1
 
     def digest_parts(self) -> list[tuple[tuple[str, str, str], str]]:

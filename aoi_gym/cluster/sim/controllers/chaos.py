@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
+from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.sim.controllers.common import SimController, emit, parse_duration, pod_is_terminating
 from aoi_gym.cluster.sim.controllers.containers import PAUSE_IMAGE
 from aoi_gym.cluster.sim.controllers.kubelet import kill_container

@@ -11,12 +11,13 @@ from __future__ import annotations
 import calendar
 import functools
 import hashlib
+import heapq
 import json
 import math
 import re
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
+from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.sim.cluster import EPOCH, SUFFIX_ALPHABET
 
 if TYPE_CHECKING:
@@ -29,6 +30,9 @@ __all__ = [
     "memo_fresh",
     "memo_store",
     "memo_prune",
+    "pass_objects",
+    "uid_index",
+    "prune_memos",
     "memoized",
     "rv_signature",
     "pass_window",
@@ -365,6 +369,69 @@ def changed_owners(cluster: "SimCluster", name: str, kind: str, since: int | Non
             if uid is not None:
                 dirty.add(uid)
     return dirty
+
+
+def uid_index(cluster: "SimCluster", kind: str) -> dict[str, tuple[str, str]]:
+    """uid -> (namespace, name) of every stored object of ``kind`` with a uid, kept by the store
+    (rebuilt after a removal or a uid replaced). Shared: do not modify."""
+    store = cluster.store
+
+    def build() -> tuple[int, dict[str, tuple[str, str]]]:
+        return store.uid_changes, {u: key for key, o in store.bucket(kind).items() if (u := o["metadata"].get("uid"))}
+
+    def update(value: tuple, changes: list) -> tuple | None:
+        if value[0] != store.uid_changes:
+            return None
+        index = value[1]
+        for key, obj in changes:
+            if obj is None:
+                return None
+            uid = obj["metadata"].get("uid")
+            if uid:
+                index[uid] = key
+        return value
+
+    return store.incremental("uid-index:" + kind, kind, build, update)[1]
+
+
+def pass_objects(cluster: "SimCluster", kind: str, book: str, dirty: set[str] | None,
+                 skip_deleting: bool = True) -> tuple[list[dict[str, Any]] | None, float | None]:
+    """For a memoized pass over ``kind`` that skips an object when its uid is not in ``dirty`` and its
+    memo in ``cluster.private[book]`` has no deadline or a later one: the objects the pass must visit
+    (a superset of those it does not skip, in store order; None: visit all) and the earliest memo
+    deadline among the objects left out (``skip_deleting``: objects being deleted count for nothing).
+    The pass keeps its own skip test, so visiting a few extra objects changes nothing."""
+    store = cluster.store
+    if dirty is None or getattr(store, "positions", None) is None or getattr(store, "incremental", None) is None:
+        return None, None
+    memo = cluster.private.get(book) or {}
+    now = cluster.t
+    uid_key = uid_index(cluster, kind)
+    bucket = store.bucket(kind)
+    visit = {uid_key[u] for u in dirty if u in uid_key}
+    visit.update(uid_key[u] for u in uid_key.keys() - memo.keys())
+    timed = [(m[1], uid) for uid, m in memo.items() if m[1] is not None]
+    visit.update(uid_key[uid] for d, uid in timed if d <= now and uid in uid_key)
+    later = [x for x in timed if x[0] > now]
+    heapq.heapify(later)
+    due: float | None = None
+    while later:  # the earliest deadline of an object the pass will skip
+        d, uid = heapq.heappop(later)
+        key = uid_key.get(uid)
+        obj = bucket.get(key) if key is not None else None
+        if uid not in dirty and obj is not None and obj["metadata"].get("uid", "") == uid and not (
+                skip_deleting and "deletionTimestamp" in obj["metadata"]):
+            due = d
+            break
+    positions = store.positions(kind)
+    return [bucket[k] for k in sorted(visit, key=positions.__getitem__) if k in bucket], due
+
+
+def prune_memos(cluster: "SimCluster", kind: str, book: str) -> None:
+    """Drop the memos in ``cluster.private[book]`` of objects of ``kind`` no longer stored."""
+    memo = cluster.private.get(book)
+    if memo and len(memo) > len(cluster.store.bucket(kind)):
+        memo_prune(cluster, book, {o["metadata"].get("uid", "") for o in cluster.store.bucket(kind).values()})
 
 
 def changed_uids(cluster: "SimCluster", kind: str, since: int, into: set[str]) -> set[str]:

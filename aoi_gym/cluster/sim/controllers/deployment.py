@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
+from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.sim.controllers.common import (
     ts_to_t,
     SimController,
@@ -20,6 +20,8 @@ from aoi_gym.cluster.sim.controllers.common import (
     changed_uids,
     derived,
     memo_prune,
+    pass_objects,
+    prune_memos,
     pass_window,
     memoized,
     rv_signature,
@@ -99,11 +101,11 @@ class DeploymentController(SimController):
                 dirty = None  # Recreate deployments depend on their pods: check every deployment
         rs_by_owner = owner_index(cluster, "ReplicaSet")
         pods_by_owner: dict[str, list[dict[str, Any]]] | None = None
-        due: float | None = None
+        visit, due = pass_objects(cluster, "Deployment", "memo:deploy", dirty)
         live: set[str] = set()
         book = cluster.private.get("memo:deploy") or {}
         now = cluster.t
-        for d in cluster.iter_objects("Deployment"):
+        for d in cluster.iter_objects("Deployment") if visit is None else visit:
             if "deletionTimestamp" in d["metadata"]:
                 continue
             uid = d["metadata"]["uid"]
@@ -129,7 +131,10 @@ class DeploymentController(SimController):
             x = memoized(cluster, "memo:deploy", uid, sig, one)
             if x is not None and (due is None or x < due):
                 due = x
-        memo_prune(cluster, "memo:deploy", live)
+        if visit is None:
+            memo_prune(cluster, "memo:deploy", live)
+        else:
+            prune_memos(cluster, "Deployment", "memo:deploy")
         return due
 
     # ------------------------------------------------------------------------------------------

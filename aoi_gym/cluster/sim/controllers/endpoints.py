@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
+from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.sim.controllers.common import (
     SimController,
     changed_uids,
     derived,
     memo_prune,
+    pass_objects,
+    prune_memos,
     pass_window,
     memoized,
     rv_signature,
@@ -51,12 +53,37 @@ def resolve_target_port(svc_port: dict[str, Any], pod: dict[str, Any]) -> int | 
     return None
 
 
+def _cluster_ips(cluster: "SimCluster") -> dict[tuple[str, str], str]:
+    """(namespace, name) -> clusterIP of every stored Service that has one (kept by the store)."""
+
+    def build() -> dict[tuple[str, str], str]:
+        out = {}
+        for key, s in cluster.store.bucket("Service").items():
+            ip = (s.get("spec") or {}).get("clusterIP")
+            if ip:
+                out[key] = ip
+        return out
+
+    def update(ips: dict, changes: list) -> dict | None:
+        for key, s in changes:
+            if s is None:
+                return None
+            ip = (s.get("spec") or {}).get("clusterIP")
+            if ip:
+                ips[key] = ip
+            else:
+                ips.pop(key, None)
+        return ips
+
+    if getattr(cluster.store, "incremental", None) is None or getattr(cluster.store, "bucket", None) is None:
+        return {(s["metadata"].get("namespace", ""), s["metadata"]["name"]): (s.get("spec") or {}).get("clusterIP")
+                for s in cluster.iter_objects("Service") if (s.get("spec") or {}).get("clusterIP")}
+    return cluster.store.incremental("endpoints:cluster-ips", "Service", build, update)
+
+
 def _alloc_cluster_ip(cluster: "SimCluster", ns: str, name: str) -> str:
     used = set(_RESERVED_IPS)
-    for s in cluster.iter_objects("Service"):
-        ip = (s.get("spec") or {}).get("clusterIP")
-        if ip:
-            used.add(ip)
+    used.update(_cluster_ips(cluster).values())
     h = int(stable_hash("clusterip", ns, name, n=8), 16)
     for i in range(65536):
         n = (h + i) % 65534 + 1
@@ -123,12 +150,67 @@ def _pod_label_index(cluster: "SimCluster") -> dict[tuple[str, str, str], list[d
     index: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for p in cluster.iter_objects("Pod"):
         meta = p["metadata"]
-        if "deletionTimestamp" in meta or pod_is_terminal(p) or not (p.get("status") or {}).get("podIP"):
+        if not _serves(p):
             continue
         ns = meta["namespace"]
         for k, v in (meta.get("labels") or {}).items():
             index.setdefault((ns, k, v), []).append(p)
     return index
+
+
+def _serves(p: dict[str, Any]) -> bool:
+    """Whether an Endpoints object may list pod ``p``: live, not terminal, with an IP."""
+    return not ("deletionTimestamp" in p["metadata"] or pod_is_terminal(p) or not (p.get("status") or {}).get("podIP"))
+
+
+def _pod_label_sets(cluster: "SimCluster") -> dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]]:
+    """Like :func:`_pod_label_index` with ``(namespace, name) -> pod`` dicts (not in store order), kept
+    by the store: updated with the pods put since it was built. Shared: do not modify."""
+    store = cluster.store
+
+    def add(index: dict, where: dict, key: tuple[str, str], p: dict[str, Any]) -> None:
+        if _serves(p):
+            meta = p["metadata"]
+            entries = [(meta["namespace"], k, v) for k, v in (meta.get("labels") or {}).items()]
+            for e in entries:
+                index.setdefault(e, {})[key] = p
+            where[key] = entries
+
+    def build() -> tuple[dict, dict]:
+        index: dict = {}
+        where: dict = {}
+        for key, p in store.bucket("Pod").items():
+            add(index, where, key, p)
+        return index, where
+
+    def update(value: tuple[dict, dict], changes: list) -> tuple[dict, dict]:
+        index, where = value
+        for key, p in changes:
+            for e in where.pop(key, ()):
+                entry = index[e]
+                del entry[key]
+                if not entry:
+                    del index[e]
+            if p is not None:
+                add(index, where, key, p)
+        return value
+
+    return store.incremental("endpoints:pod-label-sets", "Pod", build, update)[0]
+
+
+def _selected_pods(cluster: "SimCluster", ns: str, selector: dict[str, Any], index: dict | None) -> list[dict[str, Any]]:
+    """The live pods with an IP in ``ns`` matching ``selector``, in store order (``index``: from
+    :func:`_pod_label_index`, or None to use :func:`_pod_label_sets`)."""
+    first = next(iter(selector.items()))
+    if index is not None:
+        candidates = index.get((ns, first[0], str(first[1])), [])
+        return [p for p in candidates if all((p["metadata"].get("labels") or {}).get(k) == v for k, v in selector.items())]
+    sets = _pod_label_sets(cluster).get((ns, first[0], str(first[1])))
+    if not sets:
+        return []
+    keys = [k for k, p in sets.items() if all((p["metadata"].get("labels") or {}).get(lk) == v for lk, v in selector.items())]
+    positions = cluster.store.positions("Pod")
+    return [sets[k] for k in sorted(keys, key=positions.__getitem__)]
 
 
 def _service_selector_index(cluster: "SimCluster") -> dict[tuple[str, str, str], list[dict[str, Any]]]:
@@ -160,11 +242,13 @@ class EndpointsController(SimController):
         dirty = None if since is None else self._dirty_services(cluster, since)
         if since is None:
             _record_pod_labels(cluster, self.name)
-        index = derived(cluster, "endpoints:pod-label-index", ("Pod",), lambda: _pod_label_index(cluster))
+        index = None if getattr(cluster.store, "incremental", None) is not None and getattr(cluster.store, "positions", None) \
+            else derived(cluster, "endpoints:pod-label-index", ("Pod",), lambda: _pod_label_index(cluster))
         services: set[tuple[str, str]] = set()
         book = cluster.private.get("memo:ep") or {}
         now = cluster.t
-        for svc in cluster.iter_objects("Service"):
+        visit, _ = pass_objects(cluster, "Service", "memo:ep", dirty, skip_deleting=False)
+        for svc in cluster.iter_objects("Service") if visit is None else visit:
             meta = svc["metadata"]
             if dirty is not None and meta.get("uid") not in dirty:
                 m = book.get(meta.get("uid"))  # memo present, deadline not come
@@ -179,15 +263,18 @@ class EndpointsController(SimController):
             selector = (svc.get("spec") or {}).get("selector")
             if not selector or "deletionTimestamp" in meta or namespace_terminating(cluster, ns):
                 continue
-            first = next(iter(selector.items()))
-            candidates = index.get((ns, first[0], str(first[1])), [])
-            pods = [p for p in candidates if all((p["metadata"].get("labels") or {}).get(k) == v for k, v in selector.items())]
+            pods = _selected_pods(cluster, ns, selector, index)
             ep = cluster.peek("Endpoints", name, ns)
             sig = "|".join((meta.get("resourceVersion", ""), ep["metadata"].get("resourceVersion", "") if ep else "-", rv_signature(pods)))
             memoized(cluster, "memo:ep", meta["uid"], sig, lambda svc=svc, pods=pods: self._write(cluster, svc, pods))
-        memo_prune(cluster, "memo:ep", {s["metadata"]["uid"] for s in cluster.iter_objects("Service")})
+        if visit is None:
+            memo_prune(cluster, "memo:ep", {s["metadata"]["uid"] for s in cluster.iter_objects("Service")})
+        else:
+            prune_memos(cluster, "Service", "memo:ep")
         if since is not None and not cluster.store.changed_since("Service", since) and not cluster.store.changed_since("Endpoints", since):
             return None  # no Service or Endpoints came or went since the last pass removed every orphan
+        if visit is not None:  # every stored Service, as a full pass collects them
+            services = set(cluster.store.bucket("Service"))
         for ep in cluster.iter_objects("Endpoints"):
             m = ep["metadata"]
             key = (m["namespace"], m["name"])

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.kinds import KINDS
-from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
-from aoi_gym.cluster.sim.controllers.common import SimController, derived, pass_window, put_new, remove_object, stable_hash
+from aoi_gym.cluster.patch import json_copy
+from aoi_gym.cluster.sim.controllers.common import SimController, derived, pass_window, put_new, remove_object, stable_hash, uid_index
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -101,7 +101,8 @@ class GarbageCollector(SimController):
                     changed.append(o)
         if not changed:
             return True
-        uid_sets = [derived(cluster, "gc-uids:" + k, (k,), lambda k=k: _uids(cluster, k)) for k in kinds]
+        uid_sets = [uid_index(cluster, k) if getattr(cluster.store, "incremental", None) is not None
+                    else derived(cluster, "gc-uids:" + k, (k,), lambda k=k: _uids(cluster, k)) for k in kinds]
         dangling = [o for o in changed
                     if all(not any(r.get("uid") in u for u in uid_sets) for r in o["metadata"]["ownerReferences"])]
         if len(dangling) > 1:

@@ -16,7 +16,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.sim.controllers import containers as ctr
-from aoi_gym.cluster.sim.controllers.common import SimController, emit, remove_object, set_condition, ts_to_t
+from aoi_gym.cluster.sim.controllers.common import (SimController, uid_index, emit, pass_window, remove_object, set_condition,
+                                                    ts_to_t)
 from aoi_gym.cluster.sim.controllers.podtemplate import qos_class
 
 if TYPE_CHECKING:
@@ -273,13 +274,57 @@ class Kubelet(SimController):
     watches = ("Pod", "Node", "ConfigMap", "Secret", "Namespace")
     time_driven = True
 
+    def __init__(self) -> None:
+        # (cluster id, store epoch, resourceVersion at the start of the last pass) -> keys of the pods
+        # being deleted then; lets a pass visit only the pods with work (see ``_visit``)
+        self._deleting: tuple[tuple, set[tuple[str, str]]] | None = None
+
+    def _visit(self, cluster: "SimCluster", recs: dict[str, Any]) -> tuple[list[dict[str, Any]] | None, float | None]:
+        """The pods a pass must visit, in store order, and the earliest deadline of the others; None
+        when the pass must visit every pod (first pass, after a restore, a pod removed, a node changed).
+
+        A pod left out is one the full pass would skip: bound to an existing node, not being deleted,
+        its record synced at its current resourceVersion, not watching or probing, deadline not come."""
+        store = cluster.store
+        since = pass_window(cluster, "kubelet")
+        state, self._deleting = self._deleting, None
+        if since is None or getattr(store, "positions", None) is None or getattr(store, "incremental", None) is None or \
+                state is None or \
+                state[0] != (id(cluster), store.epoch, since) or store.changed_since("Node", since):
+            return None, None
+        deleting = state[1]
+        visit = set(deleting)
+        for key, pod in store.changed_since("Pod", since):
+            if pod is None:
+                return None, None  # its record must go: a full pass finds every orphan
+            visit.add(key)
+            if "deletionTimestamp" in pod["metadata"]:
+                deleting.add(key)
+        t = cluster.t
+        uid_key = uid_index(cluster, "Pod")
+        bucket = store.bucket("Pod")
+        due: float | None = None
+        for uid, prec in recs.items():
+            key = uid_key.get(uid)
+            pod = bucket.get(key) if key is not None else None
+            if pod is None or pod["metadata"].get("uid") != uid:
+                return None, None  # an orphan record: a full pass drops it
+            if prec["watch"] or prec["probing"] or (prec["due"] is not None and prec["due"] <= t):
+                visit.add(key)
+            elif key not in visit and prec["due"] is not None and (due is None or prec["due"] < due):
+                due = prec["due"]
+        self._deleting = (None, deleting)
+        positions = store.positions("Pod")
+        return [bucket[k] for k in sorted(visit, key=positions.__getitem__) if k in bucket], due
+
     def sync(self, cluster: "SimCluster") -> float | None:
         recs = cluster.private.setdefault("kubelet", {})
         t = cluster.t
-        due: float | None = None
         seen: set[str] = set()
         nodes = {n["metadata"]["name"]: n for n in cluster.iter_objects("Node")}
-        for pod in cluster.iter_objects("Pod"):
+        visit, due = self._visit(cluster, recs)
+        start_rv = cluster.store.resource_version if getattr(cluster.store, "epoch", None) is not None else None
+        for pod in cluster.iter_objects("Pod") if visit is None else visit:
             meta, spec = pod["metadata"], pod["spec"]
             uid = meta.get("uid")
             node_name = spec.get("nodeName")
@@ -311,9 +356,21 @@ class Kubelet(SimController):
                 prec = sync_pod(cluster, pod, node)
             if prec["due"] is not None and (due is None or prec["due"] < due):
                 due = prec["due"]
-        if len(recs) != len(seen):
-            for uid in [u for u in recs if u not in seen]:
-                del recs[uid]
+        if visit is None:
+            if len(recs) != len(seen):
+                for uid in [u for u in recs if u not in seen]:
+                    del recs[uid]
+            deleting = {(p["metadata"]["namespace"], p["metadata"]["name"]) for p in cluster.iter_objects("Pod")
+                        if "deletionTimestamp" in p["metadata"]}
+        else:
+            # only a visited pod can have left ``seen`` (every other record belongs to a bound pod)
+            for pod in visit:
+                uid = pod["metadata"].get("uid")
+                if uid in recs and uid not in seen:
+                    del recs[uid]
+            deleting = {k for k in self._deleting[1] if k in cluster.store.bucket("Pod")} if self._deleting else set()
+        if start_rv is not None:
+            self._deleting = ((id(cluster), cluster.store.epoch, start_rv), deleting)
         return due
 
     def _terminating(self, cluster: "SimCluster", pod: dict[str, Any], node: dict[str, Any] | None, prec: dict[str, Any] | None) -> float | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
+from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.sim.controllers.common import owner_ref, parse_quantity, put_new, template_hash
 
 if TYPE_CHECKING:

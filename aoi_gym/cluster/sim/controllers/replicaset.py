@@ -18,6 +18,8 @@ from aoi_gym.cluster.sim.controllers.common import (
     changed_owners,
     changed_uids,
     memo_prune,
+    pass_objects,
+    prune_memos,
     pass_window,
     memoized,
     rv_signature,
@@ -87,11 +89,11 @@ class ReplicaSetController(SimController):
         if dirty is not None:
             changed_uids(cluster, "ReplicaSet", since, dirty)
         by_owner = owner_index(cluster, "Pod")
-        due: float | None = None
+        visit, due = pass_objects(cluster, "ReplicaSet", "memo:rs", dirty)
         live: set[str] = set()
         book = cluster.private.get("memo:rs") or {}
         now = cluster.t
-        for rs in cluster.iter_objects("ReplicaSet"):
+        for rs in cluster.iter_objects("ReplicaSet") if visit is None else visit:
             if "deletionTimestamp" in rs["metadata"]:
                 continue
             uid = rs["metadata"]["uid"]
@@ -107,7 +109,10 @@ class ReplicaSetController(SimController):
             d = memoized(cluster, "memo:rs", uid, sig, lambda rs=rs, owned=owned: self._sync_one(cluster, rs, owned))
             if d is not None and (due is None or d < due):
                 due = d
-        memo_prune(cluster, "memo:rs", live)
+        if visit is None:
+            memo_prune(cluster, "memo:rs", live)
+        else:
+            prune_memos(cluster, "ReplicaSet", "memo:rs")
         return due
 
     def _sync_one(self, cluster: "SimCluster", rs: dict[str, Any], owned: list[dict[str, Any]]) -> float | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aoi_gym.cluster.sim.store import fast_json_copy as json_copy
+from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.selectors import _Req
 from aoi_gym.cluster.sim.controllers.common import SimController, emit, parse_quantity, set_condition, stable_hash
 from aoi_gym.cluster.sim.controllers.podtemplate import pod_requests, stored_pod_requests
@@ -91,6 +91,34 @@ def _taint_text(t: dict[str, Any]) -> str:
     return "{" + f"{t.get('key', '')}: {t.get('value', '')}" + "}"
 
 
+def _waits(p: dict[str, Any]) -> bool:
+    """Whether pod ``p`` waits for this scheduler: unbound, not being deleted, ours."""
+    return (not p["spec"].get("nodeName") and "deletionTimestamp" not in p["metadata"]
+            and p["spec"].get("schedulerName", "default-scheduler") == "default-scheduler")
+
+
+def _pending(cluster: "SimCluster") -> list[dict[str, Any]]:
+    """The pods waiting for this scheduler, in store order (a set kept by the store when it can)."""
+    store = cluster.store
+    if getattr(store, "incremental", None) is None or getattr(store, "positions", None) is None:
+        return [p for p in cluster.iter_objects("Pod") if _waits(p)]
+
+    def update(waiting: dict, changes: list) -> dict:
+        for key, p in changes:
+            if p is not None and _waits(p):
+                waiting[key] = p
+            else:
+                waiting.pop(key, None)
+        return waiting
+
+    waiting = store.incremental("scheduler:pending", "Pod",
+                                lambda: {k: p for k, p in store.bucket("Pod").items() if _waits(p)}, update)
+    if not waiting:
+        return []
+    positions = store.positions("Pod")
+    return [waiting[k] for k in sorted(waiting, key=positions.__getitem__)]
+
+
 class Scheduler(SimController):
     """Binds unscheduled pods (schedulerName default-scheduler) to feasible nodes."""
 
@@ -98,11 +126,7 @@ class Scheduler(SimController):
     watches = ("Pod", "Node", "PersistentVolumeClaim", "PersistentVolume", "StorageClass")
 
     def sync(self, cluster: "SimCluster") -> float | None:
-        pending = [
-            p for p in cluster.iter_objects("Pod")
-            if not p["spec"].get("nodeName") and "deletionTimestamp" not in p["metadata"]
-            and p["spec"].get("schedulerName", "default-scheduler") == "default-scheduler"
-        ]
+        pending = _pending(cluster)
         if not pending:
             cluster.private.pop("sched", None)
             return None
