@@ -73,6 +73,8 @@ class SimCluster:
         self.t = 0.0
         #: private simulator state, invisible through the API (kept small: deep-copied on snapshot)
         self.private: dict[str, Any] = {}
+        #: caches derived from the state (never part of it): invisible, emptied by ``restore``
+        self.caches: dict[Any, Any] = {}
         if controllers is None:
             from aoi_gym.cluster.sim.controllers import default_controllers
 
@@ -453,6 +455,7 @@ class SimCluster:
         self.t = t
         self.rng.bit_generator.state = rng_state
         self.private = json_copy(private)
+        self.caches = {}
         self.app.restore(app)
 
     def digest(self) -> str:

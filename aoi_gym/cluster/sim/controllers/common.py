@@ -302,6 +302,15 @@ def memo_fresh(cluster: "SimCluster", book: str, key: str, signature: str) -> tu
 
 def memo_store(cluster: "SimCluster", book: str, key: str, signature: str, due: float | None) -> None:
     cluster.private.setdefault(book, {})[key] = [signature, due]
+    heap = _deadline_heaps(cluster).get(book)
+    if due is not None and heap is not None:
+        heapq.heappush(heap, (due, key))
+
+
+def _deadline_heaps(cluster: "SimCluster") -> dict[str, list[tuple[float, str]]]:
+    """book -> heap of (deadline, key) of its memos (entries go stale when a memo changes: check them)."""
+    caches = getattr(cluster, "caches", None)
+    return {} if caches is None else caches.setdefault("memo-deadlines", {})
 
 
 def memo_prune(cluster: "SimCluster", book: str, live: set[str]) -> None:
@@ -410,19 +419,32 @@ def pass_objects(cluster: "SimCluster", kind: str, book: str, dirty: set[str] | 
     bucket = store.bucket(kind)
     visit = {uid_key[u] for u in dirty if u in uid_key}
     visit.update(uid_key[u] for u in uid_key.keys() - memo.keys())
-    timed = [(m[1], uid) for uid, m in memo.items() if m[1] is not None]
-    visit.update(uid_key[uid] for d, uid in timed if d <= now and uid in uid_key)
-    later = [x for x in timed if x[0] > now]
-    heapq.heapify(later)
+    heaps = _deadline_heaps(cluster)
+    heap = heaps.get(book)
+    if heap is None or len(heap) > 4 * len(memo) + 64:  # none yet, or mostly stale entries
+        heap = heaps[book] = [(m[1], uid) for uid, m in memo.items() if m[1] is not None]
+        heapq.heapify(heap)
+    while heap and heap[0][0] <= now:  # deadlines that have come: visit those objects
+        d, uid = heapq.heappop(heap)
+        m = memo.get(uid)
+        if m is not None and m[1] == d and uid in uid_key:
+            visit.add(uid_key[uid])
     due: float | None = None
-    while later:  # the earliest deadline of an object the pass will skip
-        d, uid = heapq.heappop(later)
+    held = []
+    while heap:  # the earliest deadline of an object the pass will skip
+        d, uid = heap[0]
+        m = memo.get(uid)
         key = uid_key.get(uid)
         obj = bucket.get(key) if key is not None else None
-        if uid not in dirty and obj is not None and obj["metadata"].get("uid", "") == uid and not (
-                skip_deleting and "deletionTimestamp" in obj["metadata"]):
+        if m is None or m[1] != d or obj is None or obj["metadata"].get("uid", "") != uid:
+            heapq.heappop(heap)  # stale: the memo changed or the object is gone
+        elif uid in dirty or (skip_deleting and "deletionTimestamp" in obj["metadata"]):
+            held.append(heapq.heappop(heap))
+        else:
             due = d
             break
+    for x in held:
+        heapq.heappush(heap, x)
     positions = store.positions(kind)
     return [bucket[k] for k in sorted(visit, key=positions.__getitem__) if k in bucket], due
 

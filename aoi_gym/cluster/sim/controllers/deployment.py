@@ -18,7 +18,6 @@ from aoi_gym.cluster.sim.controllers.common import (
     owner_index,
     changed_owners,
     changed_uids,
-    derived,
     memo_prune,
     pass_objects,
     prune_memos,
@@ -81,8 +80,26 @@ def _default_deployment(cluster: "SimCluster", d: dict[str, Any]) -> dict[str, A
     return new
 
 
+def _recreates(d: dict[str, Any]) -> bool:
+    return (d.get("spec") or {}).get("strategy", {}).get("type") == "Recreate"
+
+
 def _any_recreate(cluster: "SimCluster") -> bool:
-    return any((d.get("spec") or {}).get("strategy", {}).get("type") == "Recreate" for d in cluster.iter_objects("Deployment"))
+    """Whether any Deployment uses the Recreate strategy (a set kept by the store when it can)."""
+    store = cluster.store
+    if getattr(store, "incremental", None) is None or getattr(store, "bucket", None) is None:
+        return any(_recreates(d) for d in cluster.iter_objects("Deployment"))
+
+    def update(keys: set, changes: list) -> set:
+        for key, d in changes:
+            if d is not None and _recreates(d):
+                keys.add(key)
+            else:
+                keys.discard(key)
+        return keys
+
+    return bool(store.incremental("deploy:recreate", "Deployment",
+                                  lambda: {k for k, d in store.bucket("Deployment").items() if _recreates(d)}, update))
 
 
 class DeploymentController(SimController):
@@ -96,7 +113,7 @@ class DeploymentController(SimController):
         dirty = changed_owners(cluster, self.name, "ReplicaSet", since)
         if dirty is not None:
             changed_uids(cluster, "Deployment", since, dirty)
-            if derived(cluster, "deploy:any-recreate", ("Deployment",), lambda: _any_recreate(cluster)) and \
+            if _any_recreate(cluster) and \
                     cluster.store.changed_since("Pod", since):
                 dirty = None  # Recreate deployments depend on their pods: check every deployment
         rs_by_owner = owner_index(cluster, "ReplicaSet")

@@ -97,6 +97,37 @@ def _waits(p: dict[str, Any]) -> bool:
             and p["spec"].get("schedulerName", "default-scheduler") == "default-scheduler")
 
 
+def _placement(p: dict[str, Any]) -> tuple[str, float, float] | None:
+    """(node, cpu, memory requested) of a pod that holds resources on its node, else None."""
+    node = p["spec"].get("nodeName")
+    if node and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
+        cpu, mem = stored_pod_requests(p["spec"])
+        return node, cpu, mem
+    return None
+
+
+def _placed(cluster: "SimCluster") -> list[tuple[str, float, float]]:
+    """:func:`_placement` of every pod holding resources, in store order (per pod, kept by the store)."""
+    store = cluster.store
+    if getattr(store, "incremental", None) is None or getattr(store, "bucket", None) is None:
+        return [x for p in cluster.iter_objects("Pod") if (x := _placement(p)) is not None]
+
+    def update(placed: dict, changes: list) -> dict:
+        for key, p in changes:
+            x = _placement(p) if p is not None else None
+            if x is None:
+                placed.pop(key, None)
+            else:
+                placed[key] = x
+        return placed
+
+    placed = store.incremental("scheduler:placed", "Pod",
+                               lambda: {k: x for k, p in store.bucket("Pod").items() if (x := _placement(p)) is not None},
+                               update)
+    get = placed.get
+    return [x for k in store.bucket("Pod") if (x := get(k)) is not None]
+
+
 def _pending(cluster: "SimCluster") -> list[dict[str, Any]]:
     """The pods waiting for this scheduler, in store order (a set kept by the store when it can)."""
     store = cluster.store
@@ -132,15 +163,12 @@ class Scheduler(SimController):
             return None
         used: dict[str, list[float]] = {}
         bound = 0
-        for p in cluster.iter_objects("Pod"):
-            node = p["spec"].get("nodeName")
-            if node and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
-                cpu, mem = stored_pod_requests(p["spec"])
-                u = used.setdefault(node, [0.0, 0.0, 0])
-                u[0] += cpu
-                u[1] += mem
-                u[2] += 1
-                bound += 1
+        for node, cpu, mem in _placed(cluster):
+            u = used.setdefault(node, [0.0, 0.0, 0])
+            u[0] += cpu
+            u[1] += mem
+            u[2] += 1
+            bound += 1
         nodes = sorted(cluster.iter_objects("Node"), key=lambda n: n["metadata"]["name"])
         world = "|".join(f"{n['metadata']['name']}:{n['metadata'].get('resourceVersion')}" for n in nodes)
         world += f"|bound={bound}|" + "|".join(
