@@ -128,6 +128,41 @@ def _placed(cluster: "SimCluster") -> list[tuple[str, float, float]]:
     return [x for k in store.bucket("Pod") if (x := get(k)) is not None]
 
 
+def _nodes_by_owner(cluster: "SimCluster") -> dict[str, dict[tuple[str, str], str]]:
+    """owner uid (any ownerReference) -> {(namespace, name): node} of its bound pods, kept by the store."""
+    store = cluster.store
+
+    def add(index: dict, where: dict, key: tuple[str, str], p: dict[str, Any]) -> None:
+        node = p["spec"].get("nodeName")
+        if node:
+            uids = [r.get("uid") for r in p["metadata"].get("ownerReferences") or ()]
+            for u in uids:
+                index.setdefault(u, {})[key] = node
+            where[key] = uids
+
+    def build() -> tuple[dict, dict]:
+        index: dict = {}
+        where: dict = {}
+        for key, p in store.bucket("Pod").items():
+            add(index, where, key, p)
+        return index, where
+
+    def update(value: tuple[dict, dict], changes: list) -> tuple[dict, dict]:
+        index, where = value
+        for key, p in changes:
+            for u in where.pop(key, ()):
+                entry = index.get(u)
+                if entry is not None:
+                    entry.pop(key, None)
+                    if not entry:
+                        del index[u]
+            if p is not None:
+                add(index, where, key, p)
+        return value
+
+    return store.incremental("scheduler:nodes-by-owner", "Pod", build, update)[0]
+
+
 def _pending(cluster: "SimCluster") -> list[dict[str, Any]]:
     """The pods waiting for this scheduler, in store order (a set kept by the store when it can)."""
     store = cluster.store
@@ -161,14 +196,9 @@ class Scheduler(SimController):
         if not pending:
             cluster.private.pop("sched", None)
             return None
-        used: dict[str, list[float]] = {}
-        bound = 0
-        for node, cpu, mem in _placed(cluster):
-            u = used.setdefault(node, [0.0, 0.0, 0])
-            u[0] += cpu
-            u[1] += mem
-            u[2] += 1
-            bound += 1
+        placed = _placed(cluster)
+        bound = len(placed)
+        used: dict[str, list[float]] | None = None  # summed when a pod is tried (nothing writes before)
         nodes = sorted(cluster.iter_objects("Node"), key=lambda n: n["metadata"]["name"])
         world = "|".join(f"{n['metadata']['name']}:{n['metadata'].get('resourceVersion')}" for n in nodes)
         world += f"|bound={bound}|" + "|".join(
@@ -183,6 +213,13 @@ class Scheduler(SimController):
             key = f"{p['metadata'].get('resourceVersion')}#{world_key}"
             if tried.get(uid) == key:
                 continue
+            if used is None:
+                used = {}
+                for node_name, cpu, mem in placed:
+                    u = used.setdefault(node_name, [0.0, 0.0, 0])
+                    u[0] += cpu
+                    u[1] += mem
+                    u[2] += 1
             node = self._schedule(cluster, p, nodes, used)
             if node is None:
                 cur = cluster.peek("Pod", p["metadata"]["name"], p["metadata"]["namespace"])
@@ -299,6 +336,10 @@ class Scheduler(SimController):
 
     def _owner_counts(self, cluster: "SimCluster", owner_uid: str) -> dict[str, int]:
         out: dict[str, int] = {}
+        if getattr(cluster.store, "incremental", None) is not None and getattr(cluster.store, "bucket", None) is not None:
+            for node in _nodes_by_owner(cluster).get(owner_uid, {}).values():
+                out[node] = out.get(node, 0) + 1
+            return out
         for p in cluster.iter_objects("Pod"):
             node = p["spec"].get("nodeName")
             if node and any(r.get("uid") == owner_uid for r in p["metadata"].get("ownerReferences") or ()):
