@@ -602,3 +602,39 @@ def set_condition(
     if message:
         cond["message"] = message
     conditions.append(cond)
+
+
+def pod_multi_index(cluster: Any, key: str, entries_of: Callable[[dict[str, Any]], list[tuple[Any, Any]]]) -> dict:
+    """An index ``entry -> {(namespace, name): value}`` over the stored pods, kept by the store
+    (updated with the pods put since it was built). ``entries_of(pod)`` lists the pod's
+    ``(entry, value)`` pairs. Shared: do not modify."""
+    store = cluster.store
+
+    def add(index: dict, where: dict, k: tuple[str, str], p: dict[str, Any]) -> None:
+        pairs = entries_of(p)
+        for e, v in pairs:
+            index.setdefault(e, {})[k] = v
+        if pairs:
+            where[k] = [e for e, _ in pairs]
+
+    def build() -> tuple[dict, dict]:
+        index: dict = {}
+        where: dict = {}
+        for k, p in store.bucket("Pod").items():
+            add(index, where, k, p)
+        return index, where
+
+    def update(value: tuple[dict, dict], changes: list) -> tuple[dict, dict]:
+        index, where = value
+        for k, p in changes:
+            for e in where.pop(k, ()):
+                entry = index.get(e)
+                if entry is not None:
+                    entry.pop(k, None)
+                    if not entry:
+                        del index[e]
+            if p is not None:
+                add(index, where, k, p)
+        return value
+
+    return store.incremental(key, "Pod", build, update)[0]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.sim.controllers.common import (
+    pod_multi_index,
     SimController,
     changed_uids,
     derived,
@@ -166,36 +167,13 @@ def _serves(p: dict[str, Any]) -> bool:
 def _pod_label_sets(cluster: "SimCluster") -> dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]]:
     """Like :func:`_pod_label_index` with ``(namespace, name) -> pod`` dicts (not in store order), kept
     by the store: updated with the pods put since it was built. Shared: do not modify."""
-    store = cluster.store
+    def entries(p: dict[str, Any]) -> list[tuple[tuple[str, str, str], dict[str, Any]]]:
+        if not _serves(p):
+            return []
+        meta = p["metadata"]
+        return [((meta["namespace"], k, v), p) for k, v in (meta.get("labels") or {}).items()]
 
-    def add(index: dict, where: dict, key: tuple[str, str], p: dict[str, Any]) -> None:
-        if _serves(p):
-            meta = p["metadata"]
-            entries = [(meta["namespace"], k, v) for k, v in (meta.get("labels") or {}).items()]
-            for e in entries:
-                index.setdefault(e, {})[key] = p
-            where[key] = entries
-
-    def build() -> tuple[dict, dict]:
-        index: dict = {}
-        where: dict = {}
-        for key, p in store.bucket("Pod").items():
-            add(index, where, key, p)
-        return index, where
-
-    def update(value: tuple[dict, dict], changes: list) -> tuple[dict, dict]:
-        index, where = value
-        for key, p in changes:
-            for e in where.pop(key, ()):
-                entry = index[e]
-                del entry[key]
-                if not entry:
-                    del index[e]
-            if p is not None:
-                add(index, where, key, p)
-        return value
-
-    return store.incremental("endpoints:pod-label-sets", "Pod", build, update)[0]
+    return pod_multi_index(cluster, "endpoints:pod-label-sets", entries)
 
 
 def _selected_pods(cluster: "SimCluster", ns: str, selector: dict[str, Any], index: dict | None) -> list[dict[str, Any]]:

@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.selectors import _Req
-from aoi_gym.cluster.sim.controllers.common import SimController, emit, parse_quantity, set_condition, stable_hash
+from aoi_gym.cluster.sim.controllers.common import (
+    SimController,
+    emit,
+    parse_quantity,
+    pod_multi_index,
+    set_condition,
+    stable_hash,
+)
 from aoi_gym.cluster.sim.controllers.podtemplate import pod_requests, stored_pod_requests
 
 if TYPE_CHECKING:
@@ -130,37 +137,11 @@ def _placed(cluster: "SimCluster") -> list[tuple[str, float, float]]:
 
 def _nodes_by_owner(cluster: "SimCluster") -> dict[str, dict[tuple[str, str], str]]:
     """owner uid (any ownerReference) -> {(namespace, name): node} of its bound pods, kept by the store."""
-    store = cluster.store
-
-    def add(index: dict, where: dict, key: tuple[str, str], p: dict[str, Any]) -> None:
+    def entries(p: dict[str, Any]) -> list[tuple[str, str]]:
         node = p["spec"].get("nodeName")
-        if node:
-            uids = [r.get("uid") for r in p["metadata"].get("ownerReferences") or ()]
-            for u in uids:
-                index.setdefault(u, {})[key] = node
-            where[key] = uids
+        return [(r.get("uid"), node) for r in p["metadata"].get("ownerReferences") or ()] if node else []
 
-    def build() -> tuple[dict, dict]:
-        index: dict = {}
-        where: dict = {}
-        for key, p in store.bucket("Pod").items():
-            add(index, where, key, p)
-        return index, where
-
-    def update(value: tuple[dict, dict], changes: list) -> tuple[dict, dict]:
-        index, where = value
-        for key, p in changes:
-            for u in where.pop(key, ()):
-                entry = index.get(u)
-                if entry is not None:
-                    entry.pop(key, None)
-                    if not entry:
-                        del index[u]
-            if p is not None:
-                add(index, where, key, p)
-        return value
-
-    return store.incremental("scheduler:nodes-by-owner", "Pod", build, update)[0]
+    return pod_multi_index(cluster, "scheduler:nodes-by-owner", entries)
 
 
 def _pending(cluster: "SimCluster") -> list[dict[str, Any]]:
