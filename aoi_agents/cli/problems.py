@@ -33,8 +33,9 @@ def run(args: argparse.Namespace) -> int:
     console = Console()
     if args.summary:
         table = Table(title=f"{len(specs)} problems (split={args.split})")
-        for col in ("family", "app", "split", "tasks", "count"):
-            table.add_column(col)
+        table.add_column("family", no_wrap=True)
+        for col in ("app", "split", "tasks", "count"):
+            table.add_column(col, overflow="fold")
         fams: dict[str, list] = {}
         for s in specs:
             fams.setdefault(s.family, []).append(s)
@@ -43,8 +44,9 @@ def run(args: argparse.Namespace) -> int:
             table.add_row(fam, ss[0].app, str(ss[0].split), ", ".join(f"{t}:{n}" for t, n in sorted(tasks.items())), str(len(ss)))
     else:
         table = Table(title=f"{len(specs)} problems (split={args.split})")
-        for col in ("id", "app", "family", "task", "split"):
-            table.add_column(col)
+        table.add_column("id", no_wrap=True)  # ids are what users copy: never cut them
+        for col in ("app", "family", "task", "split"):
+            table.add_column(col, overflow="fold")
         for s in specs:
             table.add_row(s.id, s.app, s.family, s.task_type, str(s.split))
     console.print(table)
