@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import Counter
 
 
@@ -30,7 +31,8 @@ def run(args: argparse.Namespace) -> int:
     if args.ids:
         print("\n".join(s.id for s in specs))
         return 0
-    console = Console()
+    # Piped output (files, grep) gets full-width rows; a terminal gets its own width.
+    console = Console() if sys.stdout.isatty() else Console(width=200)
     if args.summary:
         table = Table(title=f"{len(specs)} problems (split={args.split})")
         table.add_column("family", no_wrap=True)
