@@ -165,12 +165,12 @@ class IncidentEnv(gym.Env[str, str]):
         from aoi_gym.cluster.sim import SimCluster
 
         key = (app, cluster_seed)
-        if self.cluster is None:
-            self.cluster = SimCluster(seed=cluster_seed)
         snap = self._cache.get(key)
         if snap is not None:
             self._cache.move_to_end(key)
-            self.cluster.restore(snap)
+            if self.cluster is None:
+                self.cluster = SimCluster(seed=cluster_seed)
+            self.cluster.restore(snap)  # a snapshot is the whole state: any SimCluster can take it
             return self.cluster
         self.cluster = SimCluster(seed=cluster_seed)
         self.problem.setup(self.cluster, np.random.default_rng(cluster_seed))
