@@ -12,6 +12,7 @@ import datetime as _dt
 import functools
 import hashlib
 import re
+import struct
 from typing import Any, Iterable, Iterator
 
 import numpy as np
@@ -24,6 +25,8 @@ from aoi_gym.cluster.sim.runtime import AppModel, Controller
 from aoi_gym.cluster.sim.store import ObjectStore
 
 __all__ = ["SimCluster", "EPOCH", "format_time", "SUFFIX_ALPHABET"]
+
+_pack_4u32 = struct.Struct("<4I").pack
 
 # Simulated wall clock: t=0 is this instant (2026-01-05T09:00:00Z); times shown to agents derive from it.
 EPOCH = 1767603600.0
@@ -87,6 +90,7 @@ class SimCluster:
         self.app = app_model
         self._reconciling = False
         self._batch_depth = 0
+        self._uid_draw: tuple | None = None  # (rng, next_uint32, state, ctypes) for new_uid
 
     # ------------------------------------------------------------------ clock and randomness
     def now(self) -> float:
@@ -108,8 +112,15 @@ class SimCluster:
         return "".join(SUFFIX_ALPHABET[i] for i in idx)
 
     def new_uid(self) -> str:
-        b = self.rng.bytes(16)
-        h = b.hex()
+        # The same four uint32 draws ``rng.bytes(16)`` makes (next_uint32, little-endian), through the
+        # bit generator's C entry point: a few microseconds instead of ~17 (hundreds of uids a build).
+        rng = self.rng
+        draw = self._uid_draw
+        if draw is None or draw[0] is not rng:
+            ct = rng.bit_generator.ctypes
+            draw = self._uid_draw = (rng, ct.next_uint32, ct.state, ct)
+        nxt, state = draw[1], draw[2]
+        h = _pack_4u32(nxt(state), nxt(state), nxt(state), nxt(state)).hex()
         return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
 
     def advance(self, seconds: float) -> None:
