@@ -191,6 +191,8 @@ class App:
         # Like `kubectl apply -f dir/`: every object exists before the controllers act. On SimCluster the
         # batch defers reconciling to one pass at the end (a create otherwise reconciles the whole cluster).
         batch = getattr(cluster, "batch", None)
+        # the rendered objects are fresh and dropped after this: a simulated cluster stores them uncopied
+        create = getattr(cluster, "create_owned", None) or cluster.create
         with batch() if batch is not None else contextlib.nullcontext():
             for obj in sorted(self.manifests(values), key=self._install_rank):
                 if obj["kind"] == "PersistentVolume":
@@ -199,7 +201,7 @@ class App:
                         continue  # static PVs are cluster-scoped and outlive the namespace
                     except Exception:
                         pass
-                cluster.create(obj)
+                create(obj)
             if self.helm_release:
                 cluster.create(release_secret(self, values or {}, revision=1))
 

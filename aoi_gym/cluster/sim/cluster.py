@@ -219,11 +219,12 @@ class SimCluster:
         """Internal fast path: one stored object without a copy, or None. Do not mutate it."""
         return self.store.peek(kind, name, namespace if kind_info(kind).namespaced else None)
 
-    def _validate_new(self, obj: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    def _validate_new(self, obj: dict[str, Any], owned: bool = False) -> tuple[dict[str, Any], Any]:
         if not isinstance(obj, dict) or "kind" not in obj:
             raise BadRequest("Object 'Kind' is missing in the object")
         info = self._info(obj["kind"])
-        obj = json_copy(obj)
+        if not owned:
+            obj = json_copy(obj)
         obj.setdefault("apiVersion", info.api_version)
         meta = obj.setdefault("metadata", {})
         if not meta.get("name"):
@@ -247,7 +248,16 @@ class SimCluster:
         return obj, info
 
     def create(self, obj: dict[str, Any], dry_run: bool = False) -> dict[str, Any]:
-        obj, info = self._validate_new(obj)
+        stored = self._create(obj, owned=False, dry_run=dry_run)
+        return stored if dry_run else json_copy(stored)
+
+    def create_owned(self, obj: dict[str, Any]) -> None:
+        """Internal fast path of :meth:`create` for a fresh JSON-like object the caller hands over (it
+        is stored as is, not copied, and must not be touched afterwards); returns nothing."""
+        self._create(obj, owned=True, dry_run=False)
+
+    def _create(self, obj: dict[str, Any], owned: bool, dry_run: bool) -> dict[str, Any]:
+        obj, info = self._validate_new(obj, owned)
         meta = obj["metadata"]
         if self.store.peek(info.kind, meta["name"], meta.get("namespace")) is not None:
             raise AlreadyExists(f'{info.resource_ref} "{meta["name"]}" already exists')
@@ -259,7 +269,7 @@ class SimCluster:
             return obj
         self.store.put(obj)
         self.reconcile()
-        return json_copy(self.store.peek(info.kind, meta["name"], meta.get("namespace")) or obj)
+        return self.store.peek(info.kind, meta["name"], meta.get("namespace")) or obj
 
     def replace(self, obj: dict[str, Any], dry_run: bool = False) -> dict[str, Any]:
         obj, info = self._validate_new(obj)
