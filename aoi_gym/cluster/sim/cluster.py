@@ -111,6 +111,12 @@ class SimCluster:
         idx = self.rng.integers(0, len(SUFFIX_ALPHABET), size=n)
         return "".join(SUFFIX_ALPHABET[i] for i in idx)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The cached ctypes hook of new_uid cannot be pickled; it is rebuilt on first use.
+        state = dict(self.__dict__)
+        state["_uid_draw"] = None
+        return state
+
     def new_uid(self) -> str:
         # The same four uint32 draws ``rng.bytes(16)`` makes (next_uint32, little-endian), through the
         # bit generator's C entry point: a few microseconds instead of ~17 (hundreds of uids a build).
