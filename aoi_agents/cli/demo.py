@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import defaultdict
 
 TASK_ORDER = ("detection", "localization", "analysis", "mitigation")
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             agent_spec = "random"  # the scripted expert ships with the agent SDK's baselines
     pids = pick_problems(args.split, args.per_task)
     jobs = [(pid, seed) for pid in pids for seed in range(args.seeds)]
-    console = Console()
+    console = Console() if sys.stdout.isatty() else Console(width=120)
     console.print(f"aoi demo: agent={agent_spec}, {len(pids)} problems x {args.seeds} seeds on the simulated backend")
     trajs = run_episodes(lambda: gym.make("AOI-Incident-v0", split="all"), lambda: load_agent(agent_spec), jobs, out_path=args.out)
     table = Table(title=f"{agent_spec} on {len(jobs)} episodes (split={args.split})")
