@@ -638,3 +638,14 @@ def pod_multi_index(cluster: Any, key: str, entries_of: Callable[[dict[str, Any]
         return value
 
     return store.incremental(key, "Pod", build, update)[0]
+
+
+def memo_holds(book: dict, uid: str, now: float, due: float | None) -> tuple[bool, float | None]:
+    """Whether ``uid``'s memo in ``book`` still holds at ``now`` (so its sync can be skipped), and
+    ``due`` lowered to the memo's deadline when it has one."""
+    m = book.get(uid)
+    if m is None or (m[1] is not None and m[1] <= now):
+        return False, due
+    if m[1] is not None and (due is None or m[1] < due):
+        due = m[1]
+    return True, due

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.sim.controllers.common import (
+    memo_holds,
     ts_to_t,
     SimController,
     emit,
@@ -128,10 +129,8 @@ class DeploymentController(SimController):
             uid = d["metadata"]["uid"]
             live.add(uid)
             if dirty is not None and uid not in dirty:
-                m = book.get(uid)  # memo present, deadline not come
-                if m is not None and (m[1] is None or m[1] > now):
-                    if m[1] is not None and (due is None or m[1] < due):
-                        due = m[1]
+                held, due = memo_holds(book, uid, now, due)
+                if held:
                     continue
             rss = rs_by_owner.get(uid, [])
             recreate = (d.get("spec") or {}).get("strategy", {}).get("type") == "Recreate"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.selectors import match_labels
 from aoi_gym.cluster.sim.controllers.common import (
+    memo_holds,
     ts_to_t,
     SimController,
     emit,
@@ -99,10 +100,8 @@ class ReplicaSetController(SimController):
             uid = rs["metadata"]["uid"]
             live.add(uid)
             if dirty is not None and uid not in dirty:
-                m = book.get(uid)  # memo present, deadline not come
-                if m is not None and (m[1] is None or m[1] > now):
-                    if m[1] is not None and (due is None or m[1] < due):
-                        due = m[1]
+                held, due = memo_holds(book, uid, now, due)
+                if held:
                     continue
             owned = by_owner.get(uid, [])
             sig = rs["metadata"].get("resourceVersion", "") + "|" + rv_signature(owned)
