@@ -26,6 +26,7 @@ from aoi_gym.envs.prompts import task_prompt
 from aoi_gym.envs.reward import RewardConfig
 from aoi_gym.envs.spaces import TextObservation
 from aoi_gym.envs.telemetry_views import csv_to_table, metrics_view, traces_view
+from aoi_gym.safety import Verdict, classify_command
 
 __all__ = ["IncidentEnv", "CHARSET", "BACKENDS"]
 
@@ -297,10 +298,10 @@ class IncidentEnv(gym.Env[str, str]):
     def _execute(self, act: Action) -> tuple[str, str]:
         a = act.args
         if act.api == "exec_shell":
-            before = self.cluster.digest()
-            res = self.shell.run(a["command"])
-            kind = "write" if self.cluster.digest() != before else _classify_kind(a["command"])
-            return kind, res.output
+            # The safety classifier's READ is proven (property tests) never to change the cluster;
+            # anything else is a write attempt, whether or not it succeeds.
+            kind = "read" if classify_command(a["command"]).verdict is Verdict.READ else "write"
+            return kind, self.shell.run(a["command"]).output
         if act.api == "get_logs":
             return "read", self._get_logs(a["namespace"], a["service"])
         if act.api in ("get_metrics", "get_traces"):
@@ -402,16 +403,3 @@ def _app_summary(app: Any) -> str:
             return v
     return f"Service Name: {getattr(app, 'name', app)}\nNamespace: {getattr(app, 'namespace', '')}"
 
-
-def _classify_kind(command: str) -> str:
-    """read/write by the safety classifier's verdict (a failed write is still a write attempt)."""
-    try:
-        from aoi_gym.safety import classify
-    except ImportError:
-        return "read"
-    try:
-        verdict = classify(command)
-    except Exception:
-        return "read"
-    name = str(getattr(getattr(verdict, "verdict", verdict), "name", getattr(verdict, "verdict", verdict))).upper()
-    return "read" if "READ" in name else "write"
