@@ -144,7 +144,7 @@ def decide(model: "AppModel", cluster: Any, app: App | None, pod: dict[str, Any]
     """Decide how this start of ``container`` goes (see module doc)."""
     ns = pod["metadata"].get("namespace", "default")
     key = stable_hash(ns, pod["metadata"]["name"], container.get("name"), cluster.t)
-    start_delay = 1.0 + (key % 1000) / 1000.0
+    start_delay = 1.0 + (key % 10) / 10.0
     err = image_pull_error(container.get("image") or "", app.known_images if app else frozenset())
     if err:
         return StartDecision(ContainerPlan(image_ok=False, image_error=err), "image", err)
