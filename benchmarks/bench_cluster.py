@@ -19,7 +19,7 @@ from __future__ import annotations
 import shlex
 import sys
 
-from aoi_gym.apps import install_app
+from aoi_gym.apps import get_app
 from aoi_gym.cluster.sim.cluster import SimCluster
 from aoi_gym.cluster.sim.controllers import create_kind_nodes
 from aoi_gym.shell.context import ShellContext
@@ -36,10 +36,11 @@ NS = "test-hotel-reservation"
 
 
 def build_app(name: str = "hotel_reservation", seed: int = 1, **kwargs) -> SimCluster:
-    """A settled cluster: kind nodes, the app installed, 60 simulated seconds."""
+    """A settled cluster: kind nodes (as many workers as the app needs), the app installed, 60 simulated seconds."""
+    app = get_app(name, **kwargs)
     c = SimCluster(seed=seed)
-    create_kind_nodes(c)
-    install_app(c, name, **kwargs)
+    create_kind_nodes(c, workers=app.kind_workers())  # synthetic(1000) needs 13 workers, not kind's 2
+    app.install(c)
     c.advance(60)
     return c
 

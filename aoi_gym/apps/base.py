@@ -169,6 +169,14 @@ class App:
             f"Supported Operations:\n{ops}"
         )
 
+    def kind_workers(self, pods_per_worker: int = 100) -> int:
+        """Worker nodes a kind cluster needs to run every pod of the app: a node admits 110 pods and
+        kube-system's DaemonSets take some, so ``pods_per_worker`` each; at least 2 (AIOpsLab's kind
+        setup). The three real applications fit on 2; ``synthetic(1000)`` needs 13."""
+        pods = sum(int((o.get("spec") or {}).get("replicas", 1) or 0) for o in self.manifests()
+                   if o["kind"] in ("Deployment", "StatefulSet"))
+        return max(2, -(-pods // pods_per_worker))
+
     def _install_rank(self, obj: dict[str, Any]) -> int:
         """Config and storage first, then Services, then stores, then the services that dial them."""
         kind = obj["kind"]

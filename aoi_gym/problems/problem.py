@@ -54,13 +54,14 @@ class Problem:
     # ------------------------------------------------------------------ life cycle
     def setup(self, cluster: Any, rng: np.random.Generator | None = None) -> None:
         """Install the application and let it settle until every pod is healthy (or SETUP_MAX_S)."""
-        from aoi_gym.apps import install_app
+        from aoi_gym.apps import get_app
 
+        app = get_app(self.spec.app)
         if not cluster.list("Node") and hasattr(cluster, "store"):  # a bare simulated cluster: add kind's nodes
             from aoi_gym.cluster.sim.controllers import create_kind_nodes
 
-            create_kind_nodes(cluster)
-        install_app(cluster, self.spec.app)
+            create_kind_nodes(cluster, workers=app.kind_workers())
+        app.install(cluster)
         waited, healthy_since = 0.0, None
         while waited < SETUP_MAX_S:
             cluster.advance(_SETUP_STEP_S)

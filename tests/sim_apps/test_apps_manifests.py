@@ -122,3 +122,22 @@ def test_install_app_returns_app_and_registers():
     assert c.get("Namespace", app.namespace)
     assert c.app.app_for(c, app.namespace).name == "synthetic"
     assert len(c.app.app_for(c, app.namespace).app_services) == 20
+
+
+def test_kind_workers_sizes_the_cluster_so_every_pod_runs():
+    from aoi_gym.cluster.sim.controllers import create_kind_nodes
+
+    assert [get_app(a).kind_workers() for a in ("hotel_reservation", "social_network", "astronomy_shop")] == [2, 2, 2]
+    assert get_app("synthetic", n_services=1000).kind_workers() == 13
+    app = get_app("synthetic", n_services=240, seed=4)
+    assert app.kind_workers() == 3 and app.kind_workers(pods_per_worker=50) == 6
+    # on kind's default 2 workers (220 pod slots) some of its ~290 pods stay Pending; sized, all run
+    for workers, pending in ((2, True), (app.kind_workers(), False)):
+        c = SimCluster(seed=4)
+        create_kind_nodes(c, workers=workers)
+        app.install(c)
+        c.advance(60)
+        phases = [p["status"].get("phase") for p in c.list("Pod", app.namespace, readonly=True)]
+        assert ("Pending" in phases) is pending
+        if not pending:
+            assert set(phases) == {"Running"}
