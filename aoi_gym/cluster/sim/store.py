@@ -148,6 +148,11 @@ class ObjectStore:
     def count(self) -> int:
         return self._count
 
+    def versions_sum(self, kinds: tuple[str, ...]) -> int:
+        """Sum of ``kind_version`` over ``kinds`` (a controller's watch: equal sums mean no change)."""
+        get = self._kind_versions.get
+        return sum([get(k, 0) for k in kinds])
+
     def kind_version(self, kind: str) -> int:
         """Counter bumped by every put and remove of ``kind`` (0 for a kind never stored)."""
         return self._kind_versions.get(kind, 0)

@@ -79,18 +79,24 @@ class SimController:
         return "ctl:" + self.name
 
     def _watch_version(self, cluster: "SimCluster") -> str | int:
-        kind_version = getattr(cluster.store, "kind_version", None)
-        if kind_version is None or self.watches is None:
+        store = cluster.store
+        if self.watches is None:
             return store_version(cluster)
         # kind versions never go down (a restore brings back the memo too), so the sum changes exactly
         # when one of them does
-        total = 0
-        for k in self.watches:
-            total += kind_version(k)
-        return total
+        versions_sum = getattr(store, "versions_sum", None)
+        if versions_sum is not None:
+            return versions_sum(self.watches)
+        kind_version = getattr(store, "kind_version", None)
+        if kind_version is None:
+            return store_version(cluster)
+        return sum(kind_version(k) for k in self.watches)
 
     def reconcile(self, cluster: "SimCluster") -> None:
-        key = self._memo_key()
+        # called for every controller on every round of every reconcile: keep the no-op path short
+        key = self.__dict__.get("_memo_key_str")
+        if key is None:
+            key = self.__dict__["_memo_key_str"] = self._memo_key()
         memo = cluster.private.get(key)
         rv = self._watch_version(cluster)
         if memo is not None and memo[0] == rv:
