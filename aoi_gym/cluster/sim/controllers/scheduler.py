@@ -353,8 +353,10 @@ class Scheduler(SimController):
         st = pod.get("status") or {}
         cur = next((c for c in st.get("conditions") or () if c.get("type") == "PodScheduled"), None)
         if cur is None or cur.get("status") != "False" or cur.get("message") != msg:
-            new = json_copy(pod)
-            nst = new.setdefault("status", {})
+            # copy on write (stored objects are immutable): new metadata and status dicts, the rest shared;
+            # a pod without status gets one last, where json_copy + setdefault put it
+            new = {**pod, "metadata": dict(pod["metadata"]), "status": dict(st)}
+            nst = new["status"]
             nst["phase"] = "Pending"
             conds = [c for c in nst.get("conditions") or () if c.get("type") != "PodScheduled"]
             set_condition(conds, "PodScheduled", "False", cluster.timestamp(), "Unschedulable", msg, st.get("conditions"),
