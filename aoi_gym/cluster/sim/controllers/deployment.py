@@ -32,7 +32,7 @@ from aoi_gym.cluster.sim.controllers.common import (
     scaled_value,
     set_condition,
 )
-from aoi_gym.cluster.sim.controllers.podtemplate import defaulted_template, stored_template_hash
+from aoi_gym.cluster.sim.controllers.podtemplate import defaulted_template, note_defaulted_template, stored_template_hash
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -60,23 +60,39 @@ def _st(rs: dict[str, Any], key: str) -> int:
     return int((rs.get("status") or {}).get(key, 0) or 0)
 
 
+def _own(parent: dict[str, Any], key: str, default: Any) -> Any:
+    """``parent.setdefault(key, default)`` where ``parent`` is a fresh copy sharing its values with a
+    stored object: a dict value is copied first so that it can be changed (other values as they are)."""
+    v = parent.get(key, default)
+    if type(v) is dict:
+        v = dict(v)
+    parent[key] = v
+    return v
+
+
 def _default_deployment(cluster: "SimCluster", d: dict[str, Any]) -> dict[str, Any]:
     """Write the fields the API server defaults on a Deployment; returns the stored object."""
     spec = d.get("spec") or {}
     if "progressDeadlineSeconds" in spec and "strategy" in spec and "replicas" in spec:
         return d
-    new = json_copy(d)
-    s = new.setdefault("spec", {})
+    # copy on write (stored objects are immutable): fresh dicts down to what changes, the rest shared;
+    # metadata is copied because the store stamps resourceVersion into it
+    new = dict(d)
+    new["metadata"] = dict(d["metadata"])
+    s = _own(new, "spec", {})
     s.setdefault("replicas", 1)
     s.setdefault("revisionHistoryLimit", 10)
     s.setdefault("progressDeadlineSeconds", 600)
+    if "strategy" in s:
+        s["strategy"] = json_copy(s["strategy"])
     strategy = s.setdefault("strategy", {"type": "RollingUpdate"})
     strategy.setdefault("type", "RollingUpdate")
     if strategy["type"] == "RollingUpdate":
         ru = strategy.setdefault("rollingUpdate", {})
         ru.setdefault("maxSurge", "25%")
         ru.setdefault("maxUnavailable", "25%")
-    s["template"] = defaulted_template(s.get("template"))
+    s["template"] = tmpl = defaulted_template(s.get("template"))
+    note_defaulted_template(tmpl)
     cluster.update_status(new)
     return new
 
@@ -174,10 +190,12 @@ class DeploymentController(SimController):
 
     def _create_rs(self, cluster: "SimCluster", d: dict[str, Any], h: str, replicas: int, revision: int, surge: int) -> dict[str, Any] | None:
         meta, spec = d["metadata"], d["spec"]
-        tmpl = json_copy(spec["template"])
-        tmpl.setdefault("metadata", {}).setdefault("labels", {})["pod-template-hash"] = h
-        selector = json_copy(spec.get("selector") or {})
-        selector.setdefault("matchLabels", {})["pod-template-hash"] = h
+        # the RS shares the unchanged parts of the template and selector with the (immutable) stored
+        # Deployment; only the dicts on the path to the added pod-template-hash label are new
+        tmpl = dict(spec["template"])
+        _own(_own(tmpl, "metadata", {}), "labels", {})["pod-template-hash"] = h
+        selector = dict(spec.get("selector") or {})
+        _own(selector, "matchLabels", {})["pod-template-hash"] = h
         labels = dict(tmpl["metadata"]["labels"])
         rs = {
             "apiVersion": "apps/v1",

@@ -15,7 +15,10 @@ from aoi_gym.cluster.sim.controllers.common import owner_ref, parse_quantity, pu
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
 
-__all__ = ["default_pod_spec", "defaulted_template", "qos_class", "new_pod", "image_pull_policy", "pod_requests"]
+__all__ = [
+    "default_pod_spec", "defaulted_template", "note_defaulted_template", "stored_template_hash", "qos_class",
+    "new_pod", "image_pull_policy", "pod_requests",
+]
 
 _PROBE_DEFAULTS = {"timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3}
 DEFAULT_TOLERATIONS = [
@@ -97,6 +100,15 @@ def stored_template_hash(template: dict[str, Any] | None) -> str:
         _STORED_HASHES.clear()
     _STORED_HASHES[id(template)] = (template, h)
     return h
+
+
+def note_defaulted_template(template: dict[str, Any]) -> None:
+    """Remember the hash of a template that :func:`defaulted_template` just returned and that is about to
+    be stored: defaulting is idempotent and the hash ignores key order, so
+    ``stored_template_hash(template)`` is ``template_hash(template)`` (this saves the defaulting copy)."""
+    if len(_STORED_HASHES) > 4096:
+        _STORED_HASHES.clear()
+    _STORED_HASHES[id(template)] = (template, template_hash(template))
 
 
 def _container_resources(c: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
