@@ -17,7 +17,7 @@ from aoi_gym.apps.base import App, DbClient
 from aoi_gym.cluster.sim.appmodel.identity import Process, identify
 from aoi_gym.cluster.sim.appmodel.images import image_pull_error
 from aoi_gym.cluster.sim.appmodel.mongo import check_client
-from aoi_gym.cluster.sim.appmodel.util import parse_memory_mib, pod_ip, stable_hash
+from aoi_gym.cluster.sim.appmodel.util import label_of, parse_memory_mib, pod_ip, stable_hash
 from aoi_gym.cluster.sim.runtime import ContainerPlan
 
 if TYPE_CHECKING:
@@ -145,7 +145,12 @@ def decide(model: "AppModel", cluster: Any, app: App | None, pod: dict[str, Any]
     ns = pod["metadata"].get("namespace", "default")
     key = stable_hash(ns, pod["metadata"]["name"], container.get("name"), cluster.t)
     start_delay = 1.0 + (key % 10) / 10.0
-    err = image_pull_error(container.get("image") or "", app.known_images if app else frozenset())
+    image = container.get("image") or ""
+    own = app.services.get(label_of(pod, app.label_key)) if app else None
+    if own is not None and image == own.image and image.strip():
+        err = None  # the pod's own service image: in known_images, always pullable (skips that O(services) set)
+    else:
+        err = image_pull_error(image, app.known_images if app else frozenset())
     if err:
         return StartDecision(ContainerPlan(image_ok=False, image_error=err), "image", err)
     proc = identify(app, pod, container)
