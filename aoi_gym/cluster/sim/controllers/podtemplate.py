@@ -102,13 +102,23 @@ def stored_template_hash(template: dict[str, Any] | None) -> str:
     return h
 
 
+# id(spec) -> spec for pod specs known to be defaulted that lie inside stored (immutable) objects; a pure
+# memo holding a reference, so an id is not reused while its entry lives
+_DEFAULTED_SPECS: dict[int, Any] = {}
+
+
 def note_defaulted_template(template: dict[str, Any]) -> None:
-    """Remember the hash of a template that :func:`defaulted_template` just returned and that is about to
-    be stored: defaulting is idempotent and the hash ignores key order, so
-    ``stored_template_hash(template)`` is ``template_hash(template)`` (this saves the defaulting copy)."""
+    """Remember what is known of a template that :func:`defaulted_template` just returned and that is
+    about to be stored. Defaulting is idempotent and the hash ignores key order, so
+    ``stored_template_hash(template)`` is ``template_hash(template)`` (no second defaulting copy), and
+    :func:`new_pod` need not default (nor copy) its spec."""
     if len(_STORED_HASHES) > 4096:
         _STORED_HASHES.clear()
     _STORED_HASHES[id(template)] = (template, template_hash(template))
+    spec = template["spec"]
+    if len(_DEFAULTED_SPECS) > 4096:
+        _DEFAULTED_SPECS.clear()
+    _DEFAULTED_SPECS[id(spec)] = spec
 
 
 def _container_resources(c: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -188,7 +198,13 @@ def new_pod(
         meta["annotations"] = dict(tmeta["annotations"])
     if owner is not None:
         meta["ownerReferences"] = [owner_ref(owner)]
-    spec = default_pod_spec(json_copy(template.get("spec") or {}))
+    tspec = template.get("spec") or {}
+    if _DEFAULTED_SPECS.get(id(tspec)) is tspec:
+        # defaulting is idempotent, so default_pod_spec would change nothing: a fresh top level that
+        # shares the rest with the stored template is enough (only top-level keys are set below)
+        spec = dict(tspec)
+    else:
+        spec = default_pod_spec(json_copy(tspec))
     sa = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
     spec["serviceAccountName"] = spec["serviceAccount"] = sa
     spec.setdefault("enableServiceLinks", True)
