@@ -30,7 +30,6 @@ from aoi_gym.cluster.sim.controllers.common import (
     put_new,
     remove_object,
     scaled_value,
-    set_condition,
 )
 from aoi_gym.cluster.sim.controllers.podtemplate import defaulted_template, note_defaulted_template, stored_template_hash
 
@@ -95,6 +94,20 @@ def _default_deployment(cluster: "SimCluster", d: dict[str, Any]) -> dict[str, A
     note_defaulted_template(tmpl)
     cluster.update_status(new)
     return new
+
+
+def _condition(ctype: str, value: tuple[str, str, str], last_update: str, old: dict[str, Any] | None,
+               now: str) -> dict[str, Any]:
+    """What ``set_condition`` builds for ``value`` = (status, reason, message), all non-empty, with
+    ``extra={"lastUpdateTime": last_update}`` and ``old`` the previous condition of the type."""
+    return {
+        "type": ctype,
+        "status": value[0],
+        "lastUpdateTime": last_update,
+        "lastTransitionTime": old["lastTransitionTime"] if old and old.get("status") == value[0] else now,
+        "reason": value[1],
+        "message": value[2],
+    }
 
 
 def _recreates(d: dict[str, Any]) -> bool:
@@ -324,10 +337,13 @@ class DeploymentController(SimController):
     def _write_status(self, cluster, d, new_rs, rss, want, unavailable, created_now) -> float | None:
         meta = d["metadata"]
         prev = d.get("status") or {}
-        replicas = sum(_st(r, "replicas") for r in rss)
+        replicas = ready = available = 0
+        for r in rss:  # the three sums in one pass (this runs for every synced Deployment)
+            rst = r.get("status") or {}
+            replicas += int(rst.get("replicas", 0) or 0)
+            ready += int(rst.get("readyReplicas", 0) or 0)
+            available += int(rst.get("availableReplicas", 0) or 0)
         updated = _st(new_rs, "replicas") if new_rs else 0
-        ready = sum(_st(r, "readyReplicas") for r in rss)
-        available = sum(_st(r, "availableReplicas") for r in rss)
         status: dict[str, Any] = {"observedGeneration": meta.get("generation", 1), "replicas": replicas}
         if updated:
             status["updatedReplicas"] = updated
@@ -339,16 +355,13 @@ class DeploymentController(SimController):
             status["unavailableReplicas"] = want - available
         now = cluster.timestamp()
         old_conds = prev.get("conditions") or []
-        conds: list[dict[str, Any]] = []
-        upd = {"lastUpdateTime": now}
         old_avail = next((c for c in old_conds if c["type"] == "Available"), None)
         if available >= want - unavailable:
             a = ("True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
         else:
             a = ("False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.")
         keep = old_avail if old_avail and (old_avail.get("status"), old_avail.get("reason")) == a[:2] else None
-        set_condition(conds, "Available", a[0], now, a[1], a[2], old_conds,
-                      extra={"lastUpdateTime": keep["lastUpdateTime"]} if keep else upd)
+        conds = [_condition("Available", a, keep["lastUpdateTime"] if keep else now, old_avail, now)]
         # Progressing
         old_prog = next((c for c in old_conds if c["type"] == "Progressing"), None)
         rs_name = new_rs["metadata"]["name"] if new_rs else ""
@@ -386,12 +399,11 @@ class DeploymentController(SimController):
                 and (old_prog.get("status"), old_prog.get("reason"), old_prog.get("message")) == prog
                 and not (progressing and prog[1] == "ReplicaSetUpdated")  # progress moves the deadline
             )
-            extra = {"lastUpdateTime": old_prog["lastUpdateTime"]} if same else upd
-            set_condition(conds, "Progressing", prog[0], now, prog[1], prog[2], old_conds, extra=extra)
+            last_update = old_prog["lastUpdateTime"] if same else now
+            conds.append(_condition("Progressing", prog, last_update, old_prog, now))
             if prog[1] in ("ReplicaSetUpdated", "NewReplicaSetCreated") and deadline_s is not None:
-                due = ts_to_t(cluster, extra["lastUpdateTime"]) + float(deadline_s)
-        conds.sort(key=lambda c: 0 if c["type"] == "Available" else 1)
-        status["conditions"] = conds
+                due = ts_to_t(cluster, last_update) + float(deadline_s)
+        status["conditions"] = conds  # Available first, then Progressing
         ann = meta.get("annotations") or {}
         rev = str(_revision(new_rs)) if new_rs else None
         if status != prev or (rev is not None and ann.get(REVISION_ANNOTATION) != rev):
