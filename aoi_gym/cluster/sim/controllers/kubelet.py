@@ -13,10 +13,11 @@ Per-pod bookkeeping lives in ``cluster.private["kubelet"][pod uid]``.
 
 from __future__ import annotations
 
+import heapq
 from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.sim.controllers import containers as ctr
-from aoi_gym.cluster.sim.controllers.common import (SimController, uid_index, emit, pass_window, remove_object, set_condition,
+from aoi_gym.cluster.sim.controllers.common import (SimController, emit, pass_window, remove_object, set_condition,
                                                     ts_to_t)
 from aoi_gym.cluster.sim.controllers.podtemplate import qos_class
 
@@ -77,6 +78,46 @@ def _mount_error(cluster: "SimCluster", pod: dict[str, Any]) -> str | None:
                     return (f'MountVolume.SetUp failed for volume "{v.get("name")}" : {label} references non-existent '
                             f"config key: {item.get('key')}")
     return None
+
+
+# cluster.caches key of the pass index: which records a pass must look at without scanning them all
+_INDEX = "kubelet:pass-index"
+
+
+def _note(cluster: "SimCluster", pod: dict[str, Any], prec: dict[str, Any]) -> None:
+    """Bring the pass index up to date with a pod's record after it may have changed.
+
+    The index (rebuilt by every full pass, gone after a restore) holds ``heap``: (due, uid) entries,
+    stale ones skipped; ``due``: uid -> the due of its live heap entry (equal to the record's);
+    ``active``: uids watching or probing; ``key``/``uid``: the records' pod keys both ways."""
+    index = cluster.caches.get(_INDEX)
+    if index is None:
+        return
+    meta = pod["metadata"]
+    uid = meta["uid"]
+    key = (meta["namespace"], meta["name"])
+    index["key"][uid] = key
+    index["uid"][key] = uid
+    d = prec["due"]
+    dues = index["due"]
+    if d is None:
+        dues.pop(uid, None)
+    elif dues.get(uid) != d:
+        dues[uid] = d
+        heapq.heappush(index["heap"], (d, uid))
+    if prec["watch"] or prec["probing"]:
+        index["active"].add(uid)
+    else:
+        index["active"].discard(uid)
+
+
+def _forget(index: dict[str, Any], uid: str) -> None:
+    """Drop a deleted record from the pass index."""
+    key = index["key"].pop(uid, None)
+    if key is not None and index["uid"].get(key) == uid:
+        del index["uid"][key]
+    index["due"].pop(uid, None)
+    index["active"].discard(uid)
 
 
 def pod_record(cluster: "SimCluster", pod: dict[str, Any]) -> dict[str, Any] | None:
@@ -174,6 +215,7 @@ def sync_pod(cluster: "SimCluster", pod: dict[str, Any], node: dict[str, Any]) -
     else:
         init_done = not pod["spec"].get("initContainers")
     _write_status(cluster, pod, node, prec, mount, init_done, init_failed)
+    _note(cluster, pod, prec)
     return prec
 
 
@@ -281,40 +323,61 @@ class Kubelet(SimController):
 
     def _visit(self, cluster: "SimCluster", recs: dict[str, Any]) -> tuple[list[dict[str, Any]] | None, float | None]:
         """The pods a pass must visit, in store order, and the earliest deadline of the others; None
-        when the pass must visit every pod (first pass, after a restore, a pod removed, a node changed).
+        when the pass must visit every pod (first pass, after a restore, a pod removed or replaced, a
+        node changed).
 
         A pod left out is one the full pass would skip: bound to an existing node, not being deleted,
-        its record synced at its current resourceVersion, not watching or probing, deadline not come."""
+        its record synced at its current resourceVersion, not watching or probing, deadline not come.
+        The pass index (see ``_note``) finds the due, watching and probing ones without a scan."""
         store = cluster.store
         since = pass_window(cluster, "kubelet")
         state, self._deleting = self._deleting, None
-        if since is None or getattr(store, "positions", None) is None or getattr(store, "incremental", None) is None or \
+        index = cluster.caches.get(_INDEX)
+        if since is None or getattr(store, "positions", None) is None or index is None or \
                 state is None or \
                 state[0] != (id(cluster), store.epoch, since) or store.changed_since("Node", since):
             return None, None
         deleting = state[1]
         visit = set(deleting)
+        uid_at = index["uid"]
         for key, pod in store.changed_since("Pod", since):
             if pod is None:
                 return None, None  # its record must go: a full pass finds every orphan
+            old = uid_at.get(key)
+            if old is not None and old != pod["metadata"].get("uid"):
+                return None, None  # replaced under the same name: the old record is an orphan
             visit.add(key)
             if "deletionTimestamp" in pod["metadata"]:
                 deleting.add(key)
         t = cluster.t
-        uid_key = uid_index(cluster, "Pod")
-        bucket = store.bucket("Pod")
+        heap, dues, key_of = index["heap"], index["due"], index["key"]
+        while heap and heap[0][0] <= t:
+            d, uid = heapq.heappop(heap)
+            if dues.get(uid) == d:  # live: the pass re-notes it (``sync``)
+                del dues[uid]
+                visit.add(key_of[uid])
+        for uid in index["active"]:
+            visit.add(key_of[uid])
+        # the earliest deadline of a pod left out; the visited ones' entries are set aside, not lost
         due: float | None = None
-        for uid, prec in recs.items():
-            key = uid_key.get(uid)
-            pod = bucket.get(key) if key is not None else None
-            if pod is None or pod["metadata"].get("uid") != uid:
-                return None, None  # an orphan record: a full pass drops it
-            if prec["watch"] or prec["probing"] or (prec["due"] is not None and prec["due"] <= t):
-                visit.add(key)
-            elif key not in visit and prec["due"] is not None and (due is None or prec["due"] < due):
-                due = prec["due"]
+        held = []
+        while heap:
+            d, uid = heap[0]
+            if dues.get(uid) != d:
+                heapq.heappop(heap)  # stale
+            elif key_of[uid] in visit:
+                held.append(heapq.heappop(heap))
+            else:
+                due = d
+                break
+        for entry in held:
+            heapq.heappush(heap, entry)
+        if len(heap) > 2 * len(dues) + 64:  # many stale entries: compact
+            heap[:] = [(d, uid) for uid, d in dues.items()]
+            heapq.heapify(heap)
         self._deleting = (None, deleting)
         positions = store.positions("Pod")
+        bucket = store.bucket("Pod")
         return [bucket[k] for k in sorted(visit, key=positions.__getitem__) if k in bucket], due
 
     def sync(self, cluster: "SimCluster") -> float | None:
@@ -323,6 +386,8 @@ class Kubelet(SimController):
         seen: set[str] = set()
         nodes = {n["metadata"]["name"]: n for n in cluster.iter_objects("Node")}
         visit, due = self._visit(cluster, recs)
+        if visit is None:
+            cluster.caches.pop(_INDEX, None)  # rebuilt after the full pass
         start_rv = cluster.store.resource_version if getattr(cluster.store, "epoch", None) is not None else None
         for pod in cluster.iter_objects("Pod") if visit is None else visit:
             meta, spec = pod["metadata"], pod["spec"]
@@ -362,12 +427,25 @@ class Kubelet(SimController):
                     del recs[uid]
             deleting = {(p["metadata"]["namespace"], p["metadata"]["name"]) for p in cluster.iter_objects("Pod")
                         if "deletionTimestamp" in p["metadata"]}
+            if start_rv is not None:
+                cluster.caches[_INDEX] = {"heap": [], "due": {}, "active": set(), "key": {}, "uid": {}}
+                for pod in cluster.iter_objects("Pod"):
+                    prec = recs.get(pod["metadata"].get("uid"))
+                    if prec is not None:
+                        _note(cluster, pod, prec)
         else:
             # only a visited pod can have left ``seen`` (every other record belongs to a bound pod)
+            index = cluster.caches[_INDEX]
             for pod in visit:
                 uid = pod["metadata"].get("uid")
-                if uid in recs and uid not in seen:
+                prec = recs.get(uid)
+                if prec is None:
+                    continue
+                if uid not in seen:
                     del recs[uid]
+                    _forget(index, uid)
+                else:
+                    _note(cluster, pod, prec)  # entries the pass took out of the index come back
             deleting = {k for k in self._deleting[1] if k in cluster.store.bucket("Pod")} if self._deleting else set()
         if start_rv is not None:
             self._deleting = ((id(cluster), cluster.store.epoch, start_rv), deleting)
