@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.sim.controllers.common import (
     pod_multi_index,
     SimController,
-    changed_uids,
     derived,
     memo_prune,
     pass_objects,
     prune_memos,
     pass_window,
-    memoized,
+    memo_fresh,
+    memo_store,
     rv_signature,
     namespace_terminating,
     pod_is_ready,
@@ -54,42 +53,58 @@ def resolve_target_port(svc_port: dict[str, Any], pod: dict[str, Any]) -> int | 
     return None
 
 
-def _cluster_ips(cluster: "SimCluster") -> dict[tuple[str, str], str]:
-    """(namespace, name) -> clusterIP of every stored Service that has one (kept by the store)."""
+def _used_cluster_ips(cluster: "SimCluster") -> dict[str, int]:
+    """clusterIP -> how many stored Services have it (kept by the store: updated with the Services put
+    since it was built, so that allocating an IP per new Service is not a scan of every Service)."""
 
-    def build() -> dict[tuple[str, str], str]:
-        out = {}
+    def ip_of(s: dict[str, Any]) -> str | None:
+        return (s.get("spec") or {}).get("clusterIP") or None
+
+    def build() -> tuple[dict, dict]:
+        by_key: dict[tuple[str, str], str] = {}
+        counts: dict[str, int] = {}
         for key, s in cluster.store.bucket("Service").items():
-            ip = (s.get("spec") or {}).get("clusterIP")
+            ip = ip_of(s)
             if ip:
-                out[key] = ip
-        return out
+                by_key[key] = ip
+                counts[ip] = counts.get(ip, 0) + 1
+        return by_key, counts
 
-    def update(ips: dict, changes: list) -> dict | None:
+    def update(value: tuple, changes: list) -> tuple | None:
+        by_key, counts = value
         for key, s in changes:
             if s is None:
                 return None
-            ip = (s.get("spec") or {}).get("clusterIP")
+            old, ip = by_key.get(key), ip_of(s)
+            if old == ip:
+                continue
+            if old:
+                counts[old] -= 1
+                if not counts[old]:
+                    del counts[old]
+                del by_key[key]
             if ip:
-                ips[key] = ip
-            else:
-                ips.pop(key, None)
-        return ips
+                by_key[key] = ip
+                counts[ip] = counts.get(ip, 0) + 1
+        return value
 
     if getattr(cluster.store, "incremental", None) is None or getattr(cluster.store, "bucket", None) is None:
-        return {(s["metadata"].get("namespace", ""), s["metadata"]["name"]): (s.get("spec") or {}).get("clusterIP")
-                for s in cluster.iter_objects("Service") if (s.get("spec") or {}).get("clusterIP")}
-    return cluster.store.incremental("endpoints:cluster-ips", "Service", build, update)
+        counts: dict[str, int] = {}
+        for s in cluster.iter_objects("Service"):
+            ip = ip_of(s)
+            if ip:
+                counts[ip] = counts.get(ip, 0) + 1
+        return counts
+    return cluster.store.incremental("endpoints:cluster-ip-counts", "Service", build, update)[1]
 
 
 def _alloc_cluster_ip(cluster: "SimCluster", ns: str, name: str) -> str:
-    used = set(_RESERVED_IPS)
-    used.update(_cluster_ips(cluster).values())
+    used = _used_cluster_ips(cluster)
     h = int(stable_hash("clusterip", ns, name, n=8), 16)
     for i in range(65536):
         n = (h + i) % 65534 + 1
         ip = f"10.96.{n >> 8}.{n & 0xFF}"
-        if ip not in used:
+        if ip not in _RESERVED_IPS and ip not in used:
             return ip
     raise RuntimeError("service CIDR 10.96.0.0/16 is exhausted")
 
@@ -119,8 +134,13 @@ def _default_service(cluster: "SimCluster", svc: dict[str, Any]) -> dict[str, An
     )
     if not (needs_ip or needs_np or needs_defaults):
         return svc
-    new = json_copy(svc)
+    # copy on write (stored objects are immutable): fresh metadata, spec and port dicts, the rest shared
+    new = {**svc, "metadata": dict(svc["metadata"])}
+    if isinstance(new.get("spec"), dict):
+        new["spec"] = dict(new["spec"])
     s = new.setdefault("spec", {})
+    if isinstance(s.get("ports"), list):
+        s["ports"] = [dict(p) if isinstance(p, dict) else p for p in s["ports"]]
     meta = new["metadata"]
     s.setdefault("type", "ClusterIP")
     s.setdefault("sessionAffinity", "None")
@@ -243,16 +263,37 @@ class EndpointsController(SimController):
                 continue
             pods = _selected_pods(cluster, ns, selector, index)
             ep = cluster.peek("Endpoints", name, ns)
-            sig = "|".join((meta.get("resourceVersion", ""), ep["metadata"].get("resourceVersion", "") if ep else "-", rv_signature(pods)))
-            memoized(cluster, "memo:ep", meta["uid"], sig, lambda svc=svc, pods=pods: self._write(cluster, svc, pods))
+            svc_rv, pods_sig = meta.get("resourceVersion", ""), rv_signature(pods)
+            sig = "|".join((svc_rv, ep["metadata"].get("resourceVersion", "") if ep else "-", pods_sig))
+            if memo_fresh(cluster, "memo:ep", meta["uid"], sig)[0]:
+                continue
+            before = cluster.store.resource_version
+            self._write(cluster, svc, pods)
+            if cluster.store.resource_version != before:
+                # The write stored only this Service's Endpoints, which is all _write reads besides the
+                # Service and the pods: memoize the signature as of after it, so that the next pass,
+                # which finds the Endpoints changed, does not recompute them only to write nothing.
+                ep = cluster.peek("Endpoints", name, ns)
+                sig = "|".join((svc_rv, ep["metadata"].get("resourceVersion", "") if ep else "-", pods_sig))
+            memo_store(cluster, "memo:ep", meta["uid"], sig, None)
         if visit is None:
             memo_prune(cluster, "memo:ep", {s["metadata"]["uid"] for s in cluster.iter_objects("Service")})
         else:
             prune_memos(cluster, "Service", "memo:ep")
         if since is not None and not cluster.store.changed_since("Service", since) and not cluster.store.changed_since("Endpoints", since):
             return None  # no Service or Endpoints came or went since the last pass removed every orphan
-        if visit is not None:  # every stored Service, as a full pass collects them
-            services = set(cluster.store.bucket("Service"))
+        if visit is not None:
+            # The previous pass left no orphan, so only an Endpoints put or a Service removed since its
+            # start can be one now: check those, removing in store order as the full scan does.
+            svc_bucket, ep_bucket = cluster.store.bucket("Service"), cluster.store.bucket("Endpoints")
+            keys = {key for key, o in cluster.store.changed_since("Endpoints", since) if o is not None}
+            keys.update(key for key, o in cluster.store.changed_since("Service", since) if o is None)
+            doomed = [k for k in keys if k in ep_bucket and k not in svc_bucket and k != ("default", "kubernetes")]
+            if doomed:
+                positions = cluster.store.positions("Endpoints")
+                for ns, name in sorted(doomed, key=positions.__getitem__):
+                    remove_object(cluster, "Endpoints", name, ns)
+            return None
         for ep in cluster.iter_objects("Endpoints"):
             m = ep["metadata"]
             key = (m["namespace"], m["name"])
@@ -263,11 +304,23 @@ class EndpointsController(SimController):
     def _dirty_services(self, cluster: "SimCluster", since: int) -> set[str]:
         """uids of the Services whose memo signature may have changed since ``since``: changed Services,
         Services whose Endpoints changed, and Services selecting a changed pod by its old or new labels."""
-        dirty = changed_uids(cluster, "Service", since, set())
-        for (ns, name), _ep in cluster.store.changed_since("Endpoints", since):
+        book = cluster.private.get("memo:ep") or {}
+        dirty: set[str] = set()
+        for _key, svc in cluster.store.changed_since("Service", since):
+            if svc is not None:
+                uid = svc["metadata"].get("uid", "")
+                m = book.get(uid)
+                # the memo already holds this Service (the previous pass defaulted it): the signature stands
+                if m is None or m[0].split("|", 1)[0] != svc["metadata"].get("resourceVersion", ""):
+                    dirty.add(uid)
+        for (ns, name), ep in cluster.store.changed_since("Endpoints", since):
             svc = cluster.peek("Service", name, ns)
             if svc is not None:
-                dirty.add(svc["metadata"].get("uid", ""))
+                uid = svc["metadata"].get("uid", "")
+                m = book.get(uid)
+                # the memo already holds this Endpoints (the previous pass wrote it): the signature stands
+                if m is None or m[0].split("|", 2)[1] != (ep["metadata"].get("resourceVersion", "") if ep else "-"):
+                    dirty.add(uid)
         pod_changes = cluster.store.changed_since("Pod", since)
         if pod_changes:
             by_item = derived(cluster, "endpoints:service-selector-index", ("Service",), lambda: _service_selector_index(cluster))
