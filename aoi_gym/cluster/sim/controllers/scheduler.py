@@ -35,6 +35,7 @@ __all__ = ["Scheduler", "tolerates", "node_matches_affinity"]
 
 _NOT_HELPFUL = "Preemption is not helpful for scheduling"
 _NO_VICTIMS = "No preemption victims found for incoming pod"
+_NOTHING_USED = (0.0, 0.0, 0)  # cpu, memory, pods of a node no pod holds resources on (read only)
 _OPS = {"In": "in", "NotIn": "notin", "Exists": "exists", "DoesNotExist": "!exists"}
 
 
@@ -96,6 +97,27 @@ def node_matches_affinity(pod_spec: dict[str, Any], node: dict[str, Any]) -> boo
 
 def _taint_text(t: dict[str, Any]) -> str:
     return "{" + f"{t.get('key', '')}: {t.get('value', '')}" + "}"
+
+
+_UNSCHEDULABLE_TAINT = {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}
+
+
+class _NodeFacts:
+    """What the filters and the score read of one node, worked out once per pass (not per pod)."""
+
+    __slots__ = ("node", "name", "unschedulable", "taints", "max_pods", "cpu", "memory")
+
+    def __init__(self, node: dict[str, Any]) -> None:
+        nspec = node.get("spec") or {}
+        alloc = (node.get("status") or {}).get("allocatable") or {}
+        self.node = node
+        self.name = node["metadata"]["name"]
+        self.unschedulable = bool(nspec.get("unschedulable"))
+        # only these effects keep a pod off a node
+        self.taints = [t for t in nspec.get("taints") or () if t.get("effect") in ("NoSchedule", "NoExecute")]
+        self.max_pods = int(parse_quantity(alloc.get("pods", 110)))
+        self.cpu = parse_quantity(alloc.get("cpu"))
+        self.memory = parse_quantity(alloc.get("memory"))
 
 
 def _waits(p: dict[str, Any]) -> bool:
@@ -180,6 +202,10 @@ class Scheduler(SimController):
         placed = _placed(cluster)
         bound = len(placed)
         used: dict[str, list[float]] | None = None  # summed when a pod is tried (nothing writes before)
+        facts: list[_NodeFacts] | None = None  # likewise
+        # owner uid -> {node: its bound pods there}, counted once per pass and kept up to date with the
+        # pass's own binds (nothing else in a pass binds a pod)
+        owner_counts: dict[str, dict[str, int]] = {}
         nodes = sorted(cluster.iter_objects("Node"), key=lambda n: n["metadata"]["name"])
         world = "|".join(f"{n['metadata']['name']}:{n['metadata'].get('resourceVersion')}" for n in nodes)
         world += f"|bound={bound}|" + "|".join(
@@ -201,13 +227,19 @@ class Scheduler(SimController):
                     u[0] += cpu
                     u[1] += mem
                     u[2] += 1
-            node = self._schedule(cluster, p, nodes, used)
-            if node is None:
+            if facts is None:
+                facts = [_NodeFacts(n) for n in nodes]
+            placement = self._schedule(cluster, p, facts, used, owner_counts)
+            if placement is None:
                 cur = cluster.peek("Pod", p["metadata"]["name"], p["metadata"]["namespace"])
                 tried[uid] = f"{cur['metadata'].get('resourceVersion') if cur else ''}#{world_key}"
             else:
                 tried.pop(uid, None)
-                cpu, mem = pod_requests(p.get("spec") or {})
+                node, (cpu, mem) = placement
+                for owner in {r.get("uid") for r in p["metadata"].get("ownerReferences") or ()}:
+                    counted = owner_counts.get(owner)
+                    if counted is not None:
+                        counted[node] = counted.get(node, 0) + 1
                 u = used.setdefault(node, [0.0, 0.0, 0])
                 u[0] += cpu
                 u[1] += mem
@@ -242,36 +274,38 @@ class Scheduler(SimController):
                 return "pod has unbound immediate PersistentVolumeClaims", pvs
         return None, pvs
 
-    def _node_reason(self, pod: dict[str, Any], node: dict[str, Any], used: dict, req: tuple[float, float], pvs: list) -> tuple[list[str], bool] | None:
-        """None if the pod fits; else (reasons, resolvable_by_preemption)."""
+    def _node_reason(self, pod: dict[str, Any], f: _NodeFacts, used: dict, req: tuple[float, float], pvs: list) -> tuple[list[str], bool] | None:
+        """None if the pod fits on the node ``f`` describes; else (reasons, resolvable_by_preemption)."""
         spec = pod["spec"]
-        nspec = node.get("spec") or {}
-        tolerations = spec.get("tolerations") or []
-        if nspec.get("unschedulable") and not tolerates(tolerations, {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}):
-            return ["node(s) were unschedulable"], False
-        for t in nspec.get("taints") or ():
-            if t.get("effect") in ("NoSchedule", "NoExecute") and not tolerates(tolerations, t):
-                return [f"node(s) had untolerated taint {_taint_text(t)}"], False
-        if not node_matches_affinity(spec, node):
+        if f.unschedulable or f.taints:
+            tolerations = spec.get("tolerations") or []
+            if f.unschedulable and not tolerates(tolerations, _UNSCHEDULABLE_TAINT):
+                return ["node(s) were unschedulable"], False
+            for t in f.taints:
+                if not tolerates(tolerations, t):
+                    return [f"node(s) had untolerated taint {_taint_text(t)}"], False
+        # without a nodeSelector or an affinity every node matches
+        if (spec.get("nodeSelector") or spec.get("affinity")) and not node_matches_affinity(spec, f.node):
             return ["node(s) didn't match Pod's node affinity/selector"], False
-        alloc = (node.get("status") or {}).get("allocatable") or {}
-        u = used.get(node["metadata"]["name"], [0.0, 0.0, 0])
+        u = used.get(f.name, _NOTHING_USED)
         reasons = []
-        if u[2] + 1 > int(parse_quantity(alloc.get("pods", 110))):
+        if u[2] + 1 > f.max_pods:
             reasons.append("Too many pods")
-        if req[0] > 0 and u[0] + req[0] > parse_quantity(alloc.get("cpu")) + 1e-9:
+        if req[0] > 0 and u[0] + req[0] > f.cpu + 1e-9:
             reasons.append("Insufficient cpu")
-        if req[1] > 0 and u[1] + req[1] > parse_quantity(alloc.get("memory")) + 1e-3:
+        if req[1] > 0 and u[1] + req[1] > f.memory + 1e-3:
             reasons.append("Insufficient memory")
         if reasons:
             return reasons, True
         for pv in pvs:
             terms = (((pv.get("spec") or {}).get("nodeAffinity") or {}).get("required") or {}).get("nodeSelectorTerms")
-            if terms is not None and not _node_selector_terms_match(terms, node):
+            if terms is not None and not _node_selector_terms_match(terms, f.node):
                 return ["node(s) had volume node affinity conflict"], False
         return None
 
-    def _schedule(self, cluster: "SimCluster", pod: dict[str, Any], nodes: list[dict[str, Any]], used: dict) -> str | None:
+    def _schedule(self, cluster: "SimCluster", pod: dict[str, Any], nodes: list[_NodeFacts], used: dict,
+                  owner_counts: dict[str, dict[str, int]]) -> tuple[str, tuple[float, float]] | None:
+        """Binds ``pod``: returns (node, the pod's cpu/memory requests), or None when it does not fit."""
         n = len(nodes)
         problem, pvs = self._volume_problem(cluster, pod)
         if problem is not None:
@@ -282,10 +316,10 @@ class Scheduler(SimController):
         feasible = []
         counts: dict[str, int] = {}
         preempt: dict[str, int] = {}
-        for node in nodes:
-            r = self._node_reason(pod, node, used, req, pvs)
+        for f in nodes:
+            r = self._node_reason(pod, f, used, req, pvs)
             if r is None:
-                feasible.append(node)
+                feasible.append(f)
                 continue
             for reason in r[0]:
                 counts[reason] = counts.get(reason, 0) + 1
@@ -301,19 +335,22 @@ class Scheduler(SimController):
             self._unschedulable(cluster, pod, msg)
             return None
         owner = next((r.get("uid") for r in pod["metadata"].get("ownerReferences") or () if r.get("controller")), None)
-        same_owner = self._owner_counts(cluster, owner) if owner else {}
+        same_owner = {}
+        if owner:
+            same_owner = owner_counts.get(owner)
+            if same_owner is None:
+                same_owner = owner_counts[owner] = self._owner_counts(cluster, owner)
 
-        def score(node: dict[str, Any]) -> tuple:
-            name = node["metadata"]["name"]
-            alloc = (node.get("status") or {}).get("allocatable") or {}
-            u = used.get(name, [0.0, 0.0, 0])
-            cpu_frac = (u[0] + req[0]) / max(parse_quantity(alloc.get("cpu")), 1e-9)
-            mem_frac = (u[1] + req[1]) / max(parse_quantity(alloc.get("memory")), 1e-9)
+        def score(f: _NodeFacts) -> tuple:
+            name = f.name
+            u = used.get(name, _NOTHING_USED)
+            cpu_frac = (u[0] + req[0]) / max(f.cpu, 1e-9)
+            mem_frac = (u[1] + req[1]) / max(f.memory, 1e-9)
             return (same_owner.get(name, 0), round(cpu_frac + mem_frac, 6), u[2], name)
 
-        best = min(feasible, key=score)["metadata"]["name"]
+        best = min(feasible, key=score).name
         self._bind(cluster, pod, best)
-        return best
+        return best, req
 
     def _owner_counts(self, cluster: "SimCluster", owner_uid: str) -> dict[str, int]:
         out: dict[str, int] = {}
