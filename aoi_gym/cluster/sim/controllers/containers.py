@@ -15,6 +15,7 @@ reset after 10 minutes without a restart.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.sim.controllers.common import emit, format_go_duration, stable_hash
@@ -43,6 +44,7 @@ BACKOFF_RESET_S = 600.0
 _PROBE = ("initialDelaySeconds", "periodSeconds", "failureThreshold")
 
 
+@functools.lru_cache(maxsize=4096)  # pure; asked for every container status written
 def normalize_image(image: str) -> str:
     """``nginx:1.25`` -> ``docker.io/library/nginx:1.25`` (what containerd reports)."""
     name = image
@@ -55,6 +57,7 @@ def normalize_image(image: str) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=4096)
 def _image_id(image: str) -> str:
     repo = normalize_image(image).split("@", 1)[0]
     last = repo.rsplit("/", 1)
@@ -189,6 +192,14 @@ def image_present(cluster: "SimCluster", pod: dict[str, Any], image: str) -> boo
     return False
 
 
+@functools.lru_cache(maxsize=4096)
+def _pull_figures(image: str) -> tuple[float, int]:
+    """(seconds, bytes) a pull of ``image`` reports: fixed per image."""
+    secs = 0.4 + int(stable_hash("pull", image, n=6), 16) % 4000 / 1000.0
+    size = 5_000_000 + int(stable_hash("size", image, n=8), 16) % 200_000_000
+    return secs, size
+
+
 def _pull_events(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_spec: dict[str, Any], restart: bool) -> None:
     name, image = c_spec["name"], c_spec.get("image", "")
     images = cluster.private.setdefault("images", {}).setdefault(_node_of(pod), [])
@@ -196,8 +207,7 @@ def _pull_events(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any]
     if policy != "Always" and (restart or image_present(cluster, pod, image)):
         _ev(cluster, pod, rec, name, "Pulled", f'Container image "{image}" already present on machine')
         return
-    secs = 0.4 + int(stable_hash("pull", image, n=6), 16) % 4000 / 1000.0
-    size = 5_000_000 + int(stable_hash("size", image, n=8), 16) % 200_000_000
+    secs, size = _pull_figures(image)
     _ev(cluster, pod, rec, name, "Pulling", f'Pulling image "{image}"')
     _ev(cluster, pod, rec, name, "Pulled",
         f'Successfully pulled image "{image}" in {secs:.3f}s ({secs:.3f}s including waiting). Image size: {size} bytes.')

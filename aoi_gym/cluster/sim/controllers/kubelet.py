@@ -17,7 +17,7 @@ import heapq
 from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.sim.controllers import containers as ctr
-from aoi_gym.cluster.sim.controllers.common import (SimController, emit, pass_window, remove_object, set_condition,
+from aoi_gym.cluster.sim.controllers.common import (SimController, emit, pass_window, remove_object,
                                                     ts_to_t)
 from aoi_gym.cluster.sim.controllers.podtemplate import qos_class
 
@@ -185,8 +185,9 @@ def sync_pod(cluster: "SimCluster", pod: dict[str, Any], node: dict[str, Any]) -
             emit(cluster, pod, "FailedMount", mount, type="Warning", host=pod["spec"].get("nodeName"))
     prec["watch"] = mount is not None
     init_done, init_failed = True, False
+    specs = _specs(pod)
     if mount is None:
-        for key, c_spec, init in _specs(pod):
+        for key, c_spec, init in specs:
             rec = prec["c"].get(key)
             if rec is None:
                 continue
@@ -214,27 +215,45 @@ def sync_pod(cluster: "SimCluster", pod: dict[str, Any], node: dict[str, Any]) -
             prec["watch"] = prec["watch"] or rec["st"] == "cfg"
     else:
         init_done = not pod["spec"].get("initContainers")
-    _write_status(cluster, pod, node, prec, mount, init_done, init_failed)
+    _write_status(cluster, pod, node, prec, mount, init_done, init_failed, specs)
     _note(cluster, pod, prec)
     return prec
 
 
-def _write_status(cluster, pod, node, prec, mount, init_done, init_failed) -> None:
+def _cond(prev_of: dict[Any, dict[str, Any]], ctype: str, status: str, now: str, reason: str | None = None,
+          message: str | None = None) -> dict[str, Any]:
+    """A pod condition as ``set_condition`` builds it (with lastProbeTime): the old lastTransitionTime
+    is kept while the status holds. ``prev_of``: the old conditions by type (first of a type wins)."""
+    prev = prev_of.get(ctype)
+    cond: dict[str, Any] = {"type": ctype, "status": status, "lastProbeTime": None,
+                            "lastTransitionTime": prev["lastTransitionTime"] if prev and prev.get("status") == status else now}
+    if reason:
+        cond["reason"] = reason
+    if message:
+        cond["message"] = message
+    return cond
+
+
+def _write_status(cluster, pod, node, prec, mount, init_done, init_failed, specs=None) -> None:
     t = cluster.t
     now = cluster.timestamp()
     old = pod.get("status") or {}
-    old_conds = old.get("conditions") or []
+    prev_of: dict[Any, dict[str, Any]] = {}
+    for c in old.get("conditions") or ():
+        prev_of.setdefault(c.get("type"), c)
     main: list[tuple[dict, dict]] = []
     init_statuses, statuses, unready, incomplete = [], [], [], []
     probing = False
     due: float | None = None
-    for key, c_spec, init in _specs(pod):
-        rec = prec["c"].get(key)
+    recs = prec["c"]
+    for key, c_spec, init in _specs(pod) if specs is None else specs:
+        rec = recs.get(key)
         if rec is None:
             continue
         cs, ready = ctr.container_status(cluster, rec, c_spec)
-        if rec["due"] is not None and (due is None or rec["due"] < due):
-            due = rec["due"]
+        rec_due = rec["due"]
+        if rec_due is not None and (due is None or rec_due < due):
+            due = rec_due
         if init:
             cs["ready"] = rec["st"] in ("done", "dead") and rec["code"] == 0
             init_statuses.append(cs)
@@ -247,26 +266,26 @@ def _write_status(cluster, pod, node, prec, mount, init_done, init_failed) -> No
                 unready.append(c_spec["name"])
                 if rec["st"] == "run" and isinstance(c_spec.get("readinessProbe"), dict):
                     probing = True
-    statuses.sort(key=lambda s: s["name"])
+    if len(statuses) > 1:
+        statuses.sort(key=lambda s: s["name"])
     phase = _phase(pod, main, init_failed, init_done)
-    conds: list[dict[str, Any]] = []
-    set_condition(conds, "PodReadyToStartContainers", "False" if mount else "True", now, old=old_conds, extra={"lastProbeTime": None})
+    conds = [_cond(prev_of, "PodReadyToStartContainers", "False" if mount else "True", now)]
     if incomplete:
-        set_condition(conds, "Initialized", "False", now, "ContainersNotInitialized",
-                      f"containers with incomplete status: [{' '.join(incomplete)}]", old_conds, {"lastProbeTime": None})
+        conds.append(_cond(prev_of, "Initialized", "False", now, "ContainersNotInitialized",
+                           f"containers with incomplete status: [{' '.join(incomplete)}]"))
     else:
-        set_condition(conds, "Initialized", "True", now, old=old_conds, extra={"lastProbeTime": None})
+        conds.append(_cond(prev_of, "Initialized", "True", now))
     if phase in ("Succeeded", "Failed"):
-        for ctype in ("Ready", "ContainersReady"):
-            set_condition(conds, ctype, "False", now, "PodCompleted", None, old_conds, {"lastProbeTime": None})
+        conds.append(_cond(prev_of, "Ready", "False", now, "PodCompleted"))
+        conds.append(_cond(prev_of, "ContainersReady", "False", now, "PodCompleted"))
     elif unready:
         msg = f"containers with unready status: [{' '.join(unready)}]"
-        for ctype in ("Ready", "ContainersReady"):
-            set_condition(conds, ctype, "False", now, "ContainersNotReady", msg, old_conds, {"lastProbeTime": None})
+        conds.append(_cond(prev_of, "Ready", "False", now, "ContainersNotReady", msg))
+        conds.append(_cond(prev_of, "ContainersReady", "False", now, "ContainersNotReady", msg))
     else:
-        for ctype in ("Ready", "ContainersReady"):
-            set_condition(conds, ctype, "True", now, old=old_conds, extra={"lastProbeTime": None})
-    sched = next((c for c in old_conds if c.get("type") == "PodScheduled"), None)
+        conds.append(_cond(prev_of, "Ready", "True", now))
+        conds.append(_cond(prev_of, "ContainersReady", "True", now))
+    sched = prev_of.get("PodScheduled")
     conds.append(dict(sched) if sched else {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": now})
     host_ip = _node_ip(node)
     status: dict[str, Any] = {"conditions": conds, "containerStatuses": statuses, "hostIP": host_ip, "hostIPs": [{"ip": host_ip}]}
@@ -280,7 +299,8 @@ def _write_status(cluster, pod, node, prec, mount, init_done, init_failed) -> No
     status["startTime"] = cluster.timestamp(prec["t0"])
     prec["probing"] = probing
     prec["due"] = due if due is not None and due > t else None
-    cur = cluster.peek("Pod", pod["metadata"]["name"], pod["metadata"]["namespace"])
+    meta = pod["metadata"]
+    cur = cluster.peek("Pod", meta["name"], meta["namespace"])
     if cur is not None and cur.get("status") != status:
         new = dict(cur)  # copy on write: unchanged parts (spec) are shared with the stored version
         new["metadata"] = dict(cur["metadata"])
