@@ -96,6 +96,23 @@ def _default_deployment(cluster: "SimCluster", d: dict[str, Any]) -> dict[str, A
     return new
 
 
+_SCALED: dict[tuple[Any, int, bool], int] = {}
+
+
+def _scaled(value: Any, total: int, round_up: bool) -> int:
+    """``scaled_value`` through a memo (a pure function's; maxSurge and maxUnavailable take few values)."""
+    try:
+        return _SCALED[value, total, round_up]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable (invalid) value
+        return scaled_value(value, total, round_up)
+    out = _SCALED[value, total, round_up] = scaled_value(value, total, round_up)
+    if len(_SCALED) > 4096:
+        _SCALED.clear()
+    return out
+
+
 def _condition(ctype: str, value: tuple[str, str, str], last_update: str, old: dict[str, Any] | None,
                now: str) -> dict[str, Any]:
     """What ``set_condition`` builds for ``value`` = (status, reason, message), all non-empty, with
@@ -147,6 +164,7 @@ class DeploymentController(SimController):
                     cluster.store.changed_since("Pod", since):
                 dirty = None  # Recreate deployments depend on their pods: check every deployment
         rs_by_owner = owner_index(cluster, "ReplicaSet")
+        rs_version = cluster.store.kind_version("ReplicaSet")  # the store's RSs as the index shows them
         pods_by_owner: dict[str, list[dict[str, Any]]] | None = None
         visit, due = pass_objects(cluster, "Deployment", "memo:deploy", dirty)
         live: set[str] = set()
@@ -168,7 +186,7 @@ class DeploymentController(SimController):
 
             def one(d: dict[str, Any] = d, rss: list = rss) -> float | None:
                 d = _default_deployment(cluster, d)
-                return self._sync_one(cluster, d, rss, pods_by_owner or {})
+                return self._sync_one(cluster, d, rss, pods_by_owner or {}, rs_version)
 
             sig = d["metadata"].get("resourceVersion", "") + "|" + rv_signature(rss)
             if recreate:  # Recreate waits for the old pods to be gone, which no RS status shows
@@ -237,14 +255,15 @@ class DeploymentController(SimController):
             emit(cluster, d, "ScalingReplicaSet", f"Scaled up replica set {rs['metadata']['name']} from 0 to {replicas}", component=_COMPONENT)
         return stored
 
-    def _sync_one(self, cluster: "SimCluster", d: dict[str, Any], rss: list[dict[str, Any]], pods_by_owner: dict) -> float | None:
+    def _sync_one(self, cluster: "SimCluster", d: dict[str, Any], rss: list[dict[str, Any]], pods_by_owner: dict,
+                  rs_version: int | None = None) -> float | None:
         spec = d["spec"]
         want = int(spec.get("replicas", 1) or 0)
         strategy = spec.get("strategy") or {}
         rolling = strategy.get("type", "RollingUpdate") != "Recreate"
         ru = strategy.get("rollingUpdate") or {}
-        surge = scaled_value(ru.get("maxSurge"), want, True) if rolling else 0
-        unavailable = scaled_value(ru.get("maxUnavailable"), want, False) if rolling else 0
+        surge = _scaled(ru.get("maxSurge"), want, True) if rolling else 0
+        unavailable = _scaled(ru.get("maxUnavailable"), want, False) if rolling else 0
         if rolling and surge == 0 and unavailable == 0:
             unavailable = 1
         h = stored_template_hash(spec.get("template"))
@@ -276,9 +295,14 @@ class DeploymentController(SimController):
             else:
                 self._recreate(cluster, d, new_rs, old_rss, want, pods_by_owner)
             self._cleanup(cluster, d, old_rss)
-        cur_rss = [cluster.peek("ReplicaSet", r["metadata"]["name"], r["metadata"]["namespace"]) for r in rss]
-        cur_rss = [r for r in cur_rss if r is not None]
-        new_cur = None if new_rs is None else cluster.peek("ReplicaSet", new_rs["metadata"]["name"], new_rs["metadata"]["namespace"])
+        if rs_version is not None and cluster.store.kind_version("ReplicaSet") == rs_version:
+            # no RS put or removed since the owner index was read: rss are the stored RSs, as peeks would say
+            cur_rss, new_cur = rss, new_rs
+        else:
+            cur_rss = [cluster.peek("ReplicaSet", r["metadata"]["name"], r["metadata"]["namespace"]) for r in rss]
+            cur_rss = [r for r in cur_rss if r is not None]
+            new_cur = None if new_rs is None else \
+                cluster.peek("ReplicaSet", new_rs["metadata"]["name"], new_rs["metadata"]["namespace"])
         return self._write_status(cluster, d, new_cur, cur_rss, want, unavailable, created_now)
 
     def _rolling(self, cluster, d, new_rs, old_rss, want, surge, unavailable) -> None:
