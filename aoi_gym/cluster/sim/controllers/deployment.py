@@ -164,7 +164,9 @@ class DeploymentController(SimController):
                     cluster.store.changed_since("Pod", since):
                 dirty = None  # Recreate deployments depend on their pods: check every deployment
         rs_by_owner = owner_index(cluster, "ReplicaSet")
-        rs_version = cluster.store.kind_version("ReplicaSet")  # the store's RSs as the index shows them
+        # the store's RSs as the index shows them (None: a store without kind versions)
+        kind_version = getattr(cluster.store, "kind_version", None)
+        rs_version = None if kind_version is None else kind_version("ReplicaSet")
         pods_by_owner: dict[str, list[dict[str, Any]]] | None = None
         visit, due = pass_objects(cluster, "Deployment", "memo:deploy", dirty)
         live: set[str] = set()
@@ -295,7 +297,7 @@ class DeploymentController(SimController):
             else:
                 self._recreate(cluster, d, new_rs, old_rss, want, pods_by_owner)
             self._cleanup(cluster, d, old_rss)
-        if rs_version is not None and cluster.store.kind_version("ReplicaSet") == rs_version:
+        if rs_version is not None and rs_version == cluster.store.kind_version("ReplicaSet"):
             # no RS put or removed since the owner index was read: rss are the stored RSs, as peeks would say
             cur_rss, new_cur = rss, new_rs
         else:
