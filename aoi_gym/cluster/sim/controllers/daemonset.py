@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.sim.controllers.common import (
     SimController,
     emit,
@@ -20,9 +19,8 @@ from aoi_gym.cluster.sim.controllers.common import (
     rv_signature,
     pod_is_ready,
     pod_is_terminating,
-    template_hash,
 )
-from aoi_gym.cluster.sim.controllers.podtemplate import defaulted_template, new_pod
+from aoi_gym.cluster.sim.controllers.podtemplate import new_pod, stored_template_hash
 from aoi_gym.cluster.sim.controllers.replicaset import count_available
 from aoi_gym.cluster.sim.controllers.scheduler import node_matches_affinity, tolerates
 
@@ -82,8 +80,10 @@ class DaemonSetController(SimController):
         return due
 
     def _template(self, ds: dict[str, Any], node: str, h: str) -> dict[str, Any]:
-        tmpl = json_copy((ds.get("spec") or {}).get("template") or {})
-        spec = tmpl.setdefault("spec", {})
+        # new dicts only where this changes the template: new_pod copies the spec it is given and reads
+        # the metadata without keeping it, so the rest is shared with the stored DaemonSet
+        template = (ds.get("spec") or {}).get("template") or {}
+        spec = dict(template.get("spec") or {})
         tols = list(spec.get("tolerations") or [])
         for t in _DS_TOLERATIONS:
             if not any(x.get("key") == t["key"] and x.get("effect") == t["effect"] for x in tols):
@@ -91,14 +91,15 @@ class DaemonSetController(SimController):
         spec["tolerations"] = tols
         spec["affinity"] = {**(spec.get("affinity") or {}), "nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
             "nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}}}
-        tmpl.setdefault("metadata", {}).setdefault("labels", {})["controller-revision-hash"] = h
-        tmpl["metadata"]["labels"]["pod-template-generation"] = str(ds["metadata"].get("generation", 1))
-        return tmpl
+        meta = dict(template.get("metadata") or {})
+        meta["labels"] = {**(meta.get("labels") or {}), "controller-revision-hash": h,
+                          "pod-template-generation": str(ds["metadata"].get("generation", 1))}
+        return {**template, "spec": spec, "metadata": meta}
 
     def _sync_one(self, cluster: "SimCluster", ds: dict[str, Any], nodes: list[dict[str, Any]], owned: list[dict[str, Any]]) -> float | None:
         meta, spec = ds["metadata"], ds.get("spec") or {}
         ns, name = meta["namespace"], meta["name"]
-        h = template_hash(defaulted_template(spec.get("template")))
+        h = stored_template_hash(spec.get("template"))  # ds is stored: memoized per template object
         tspec = (spec.get("template") or {}).get("spec") or {}
         tols = list(tspec.get("tolerations") or []) + _DS_TOLERATIONS
         eligible = []
@@ -143,7 +144,8 @@ class DaemonSetController(SimController):
         if len(eligible) - available > 0:
             status["numberUnavailable"] = len(eligible) - available
         if ds.get("status") != status:
-            new = json_copy(cluster.peek("DaemonSet", name, ns) or ds)
-            new["status"] = status
+            cur = cluster.peek("DaemonSet", name, ns) or ds
+            # copy on write: a new top level and metadata (the store stamps it), the spec shared
+            new = {**cur, "metadata": dict(cur["metadata"]), "status": status}
             cluster.update_status(new)
         return due
