@@ -37,47 +37,74 @@ def image_pull_policy(image: str) -> str:
     return "IfNotPresent"
 
 
-def _default_container(c: dict[str, Any]) -> None:
+# Defaulting copies on write below the top level of a pod spec: a container, port, probe or volume
+# that gains a field is a fresh dict, everything else stays shared with the input. So the nested
+# parts of a spec are never modified (they may belong to a stored object), and a template defaulted
+# twice comes out the same (defaulting is idempotent: every default is a setdefault).
+def _with_default(d: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
+    """``d`` with ``d.setdefault(key, value)`` applied, as a copy when that changes it."""
+    if key in d:
+        return d
+    return {**d, key: value}
+
+
+def _defaulted_container(c: dict[str, Any]) -> dict[str, Any]:
+    c = dict(c)
     c.setdefault("imagePullPolicy", image_pull_policy(str(c.get("image", ""))))
     c.setdefault("resources", {})
     c.setdefault("terminationMessagePath", "/dev/termination-log")
     c.setdefault("terminationMessagePolicy", "File")
-    for p in c.get("ports") or ():
-        if isinstance(p, dict):
-            p.setdefault("protocol", "TCP")
+    ports = c.get("ports")
+    if isinstance(ports, (list, tuple)):
+        c["ports"] = type(ports)(_with_default(p, "protocol", "TCP") if isinstance(p, dict) else p for p in ports)
     for probe_name in ("livenessProbe", "readinessProbe", "startupProbe"):
         probe = c.get(probe_name)
         if isinstance(probe, dict):
+            probe = c[probe_name] = dict(probe)
             for k, v in _PROBE_DEFAULTS.items():
                 probe.setdefault(k, v)
             if isinstance(probe.get("httpGet"), dict):
-                probe["httpGet"].setdefault("scheme", "HTTP")
+                probe["httpGet"] = _with_default(probe["httpGet"], "scheme", "HTTP")
+    return c
+
+
+def _defaulted_volume(v: dict[str, Any]) -> dict[str, Any]:
+    for src in ("configMap", "secret"):
+        if isinstance(v.get(src), dict) and "defaultMode" not in v[src]:
+            v = {**v, src: {**v[src], "defaultMode": 420}}
+    return v
 
 
 def default_pod_spec(spec: dict[str, Any]) -> dict[str, Any]:
-    """Fill the fields the API server defaults in a pod spec (in place; returns ``spec``)."""
+    """Fill the fields the API server defaults in a pod spec (returns ``spec``). The top level is
+    filled in place; below it nothing is modified: containers and volumes that gain fields are
+    replaced by copies, the rest is shared with the input."""
     spec.setdefault("restartPolicy", "Always")
     spec.setdefault("dnsPolicy", "ClusterFirst")
     spec.setdefault("schedulerName", "default-scheduler")
     spec.setdefault("securityContext", {})
     spec.setdefault("terminationGracePeriodSeconds", 30)
     for key in ("containers", "initContainers"):
-        for c in spec.get(key) or ():
-            if isinstance(c, dict):
-                _default_container(c)
-    for v in spec.get("volumes") or ():
-        if isinstance(v, dict):
-            for src in ("configMap", "secret"):
-                if isinstance(v.get(src), dict):
-                    v[src].setdefault("defaultMode", 420)
+        cs = spec.get(key)
+        if isinstance(cs, (list, tuple)):
+            spec[key] = type(cs)(_defaulted_container(c) if isinstance(c, dict) else c for c in cs)
+    vols = spec.get("volumes")
+    if isinstance(vols, (list, tuple)):
+        spec["volumes"] = type(vols)(_defaulted_volume(v) if isinstance(v, dict) else v for v in vols)
     return spec
 
 
 def defaulted_template(template: dict[str, Any] | None) -> dict[str, Any]:
-    """A defaulted copy of a pod template (what the deployment controller hashes)."""
-    tmpl = json_copy(template or {})
+    """A defaulted copy of a pod template (what the deployment controller hashes). It shares with
+    ``template`` whatever defaulting leaves alone: treat both as immutable."""
+    tmpl = dict(template) if type(template) is dict else json_copy(template or {})
     tmpl.setdefault("metadata", {})
-    default_pod_spec(tmpl.setdefault("spec", {}))
+    spec = tmpl.get("spec")
+    if type(spec) is dict:
+        tmpl["spec"] = spec = dict(spec)  # default_pod_spec fills the top level in place
+        default_pod_spec(spec)
+    else:
+        default_pod_spec(tmpl.setdefault("spec", {}))
     return tmpl
 
 
@@ -204,7 +231,8 @@ def new_pod(
         # shares the rest with the stored template is enough (only top-level keys are set below)
         spec = dict(tspec)
     else:
-        spec = default_pod_spec(json_copy(tspec))
+        # default_pod_spec modifies nothing below the top level
+        spec = default_pod_spec(dict(tspec) if type(tspec) is dict else json_copy(tspec))
     sa = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
     spec["serviceAccountName"] = spec["serviceAccount"] = sa
     spec.setdefault("enableServiceLinks", True)
