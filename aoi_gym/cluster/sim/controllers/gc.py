@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["GarbageCollector", "NamespaceController"]
 
 _EVENTS = ("Event",)
+_NAMESPACE_READS = ("Namespace", "ServiceAccount", "ConfigMap")  # what a pass over live namespaces reads
 
 _ROOT_CA = (
     "-----BEGIN CERTIFICATE-----\n"
@@ -101,10 +102,26 @@ class GarbageCollector(SimController):
                     changed.append(o)
         if not changed:
             return True
-        uid_sets = [uid_index(cluster, k) if getattr(cluster.store, "incremental", None) is not None
-                    else derived(cluster, "gc-uids:" + k, (k,), lambda k=k: _uids(cluster, k)) for k in kinds]
+        incremental = getattr(cluster.store, "incremental", None) is not None
+        uid_sets: dict[str, Any] = {}  # kind -> its stored uids, fetched when first needed
+
+        def uids_of(k: str) -> Any:
+            u = uid_sets.get(k)
+            if u is None:
+                u = uid_sets[k] = uid_index(cluster, k) if incremental \
+                    else derived(cluster, "gc-uids:" + k, (k,), lambda: _uids(cluster, k))
+            return u
+
+        def exists(uid: Any, kind: Any) -> bool:
+            """Whether an object of any kind has ``uid``; the reference's own kind is looked at first
+            (where the owner nearly always is), so most checks need one kind's uids, not every kind's."""
+            if isinstance(kind, str) and kind in kind_set and uid in uids_of(kind):
+                return True
+            return any(uid in uids_of(k) for k in kinds if k != kind)
+
+        kind_set = set(kinds)
         dangling = [o for o in changed
-                    if all(not any(r.get("uid") in u for u in uid_sets) for r in o["metadata"]["ownerReferences"])]
+                    if not any(exists(r.get("uid"), r.get("kind")) for r in o["metadata"]["ownerReferences"])]
         if len(dangling) > 1:
             return False
         for o in dangling:
@@ -131,6 +148,12 @@ class NamespaceController(SimController):
     name = "namespace-controller"
 
     def sync(self, cluster: "SimCluster") -> float | None:
+        since = pass_window(cluster, self.name)
+        if since is not None and not any(cluster.store.changed_since(k, since) for k in _NAMESPACE_READS) \
+                and not any("deletionTimestamp" in ns["metadata"] for ns in cluster.store.bucket("Namespace").values()):
+            # A pass over namespaces that are not being deleted reads only these kinds; none changed since
+            # the previous pass began, and that pass left every namespace complete: nothing to do.
+            return None
         for ns in cluster.iter_objects("Namespace"):
             name = ns["metadata"]["name"]
             if "deletionTimestamp" in ns["metadata"]:
