@@ -196,14 +196,15 @@ def _pod_label_sets(cluster: "SimCluster") -> dict[tuple[str, str, str], dict[tu
     return pod_multi_index(cluster, "endpoints:pod-label-sets", entries)
 
 
-def _selected_pods(cluster: "SimCluster", ns: str, selector: dict[str, Any], index: dict | None) -> list[dict[str, Any]]:
+def _selected_pods(cluster: "SimCluster", ns: str, selector: dict[str, Any], index: dict | None,
+                   label_sets: dict | None = None) -> list[dict[str, Any]]:
     """The live pods with an IP in ``ns`` matching ``selector``, in store order (``index``: from
-    :func:`_pod_label_index`, or None to use :func:`_pod_label_sets`)."""
+    :func:`_pod_label_index`, or None to use :func:`_pod_label_sets`, which ``label_sets`` may hold)."""
     first = next(iter(selector.items()))
     if index is not None:
         candidates = index.get((ns, first[0], str(first[1])), [])
         return [p for p in candidates if all((p["metadata"].get("labels") or {}).get(k) == v for k, v in selector.items())]
-    sets = _pod_label_sets(cluster).get((ns, first[0], str(first[1])))
+    sets = (_pod_label_sets(cluster) if label_sets is None else label_sets).get((ns, first[0], str(first[1])))
     if not sets:
         return []
     keys = [k for k, p in sets.items() if all((p["metadata"].get("labels") or {}).get(lk) == v for lk, v in selector.items())]
@@ -243,6 +244,7 @@ class EndpointsController(SimController):
         index = None if getattr(cluster.store, "incremental", None) is not None and getattr(cluster.store, "positions", None) \
             else derived(cluster, "endpoints:pod-label-index", ("Pod",), lambda: _pod_label_index(cluster))
         services: set[tuple[str, str]] = set()
+        label_sets = None
         book = cluster.private.get("memo:ep") or {}
         now = cluster.t
         visit, _ = pass_objects(cluster, "Service", "memo:ep", dirty, skip_deleting=False)
@@ -261,7 +263,9 @@ class EndpointsController(SimController):
             selector = (svc.get("spec") or {}).get("selector")
             if not selector or "deletionTimestamp" in meta or namespace_terminating(cluster, ns):
                 continue
-            pods = _selected_pods(cluster, ns, selector, index)
+            if index is None and label_sets is None:
+                label_sets = _pod_label_sets(cluster)  # once per pass: this controller writes no pod
+            pods = _selected_pods(cluster, ns, selector, index, label_sets)
             ep = cluster.peek("Endpoints", name, ns)
             svc_rv, pods_sig = meta.get("resourceVersion", ""), rv_signature(pods)
             sig = "|".join((svc_rv, ep["metadata"].get("resourceVersion", "") if ep else "-", pods_sig))
