@@ -95,9 +95,14 @@ def _note(cluster: "SimCluster", pod: dict[str, Any], prec: dict[str, Any]) -> N
         return
     meta = pod["metadata"]
     uid = meta["uid"]
-    key = (meta["namespace"], meta["name"])
-    index["key"][uid] = key
-    index["uid"][key] = uid
+    if uid not in index["key"]:
+        key = (meta["namespace"], meta["name"])
+        index["key"][uid] = key
+        index["uid"][key] = uid
+    _note_due(index, uid, prec)
+
+
+def _note_due(index: dict[str, Any], uid: str, prec: dict[str, Any]) -> None:
     d = prec["due"]
     dues = index["due"]
     if d is None:
@@ -170,11 +175,12 @@ def sync_pod(cluster: "SimCluster", pod: dict[str, Any], node: dict[str, Any]) -
     uid = pod["metadata"]["uid"]
     prec = recs.get(uid)
     t = cluster.t
+    specs = _specs(pod)
     if prec is None:
         prec = recs[uid] = {
             "ip": _alloc_ip(cluster, pod, node), "t0": t, "rv": None, "killing": False, "mount": None,
             "watch": False, "probing": False, "due": None,
-            "c": {key: ctr.new_record(cluster, pod, c, init) for key, c, init in _specs(pod)},
+            "c": {key: ctr.new_record(cluster, pod, c, init) for key, c, init in specs},
         }
     if prec["ip"] and not (pod.get("status") or {}).get("podIP"):
         pod = {**pod, "status": {**(pod.get("status") or {}), "podIP": prec["ip"]}}  # probe messages need the IP
@@ -185,7 +191,6 @@ def sync_pod(cluster: "SimCluster", pod: dict[str, Any], node: dict[str, Any]) -
             emit(cluster, pod, "FailedMount", mount, type="Warning", host=pod["spec"].get("nodeName"))
     prec["watch"] = mount is not None
     init_done, init_failed = True, False
-    specs = _specs(pod)
     if mount is None:
         for key, c_spec, init in specs:
             rec = prec["c"].get(key)
@@ -340,6 +345,7 @@ class Kubelet(SimController):
         # (cluster id, store epoch, resourceVersion at the start of the last pass) -> keys of the pods
         # being deleted then; lets a pass visit only the pods with work (see ``_visit``)
         self._deleting: tuple[tuple, set[tuple[str, str]]] | None = None
+        self._popped: list[str] = []  # uids whose deadline entries the current pass took from the index
 
     def _visit(self, cluster: "SimCluster", recs: dict[str, Any]) -> tuple[list[dict[str, Any]] | None, float | None]:
         """The pods a pass must visit, in store order, and the earliest deadline of the others; None
@@ -371,10 +377,12 @@ class Kubelet(SimController):
                 deleting.add(key)
         t = cluster.t
         heap, dues, key_of = index["heap"], index["due"], index["key"]
+        popped = self._popped = []
         while heap and heap[0][0] <= t:
             d, uid = heapq.heappop(heap)
             if dues.get(uid) == d:  # live: the pass re-notes it (``sync``)
                 del dues[uid]
+                popped.append(uid)
                 visit.add(key_of[uid])
         for uid in index["active"]:
             visit.add(key_of[uid])
@@ -458,14 +466,13 @@ class Kubelet(SimController):
             index = cluster.caches[_INDEX]
             for pod in visit:
                 uid = pod["metadata"].get("uid")
-                prec = recs.get(uid)
-                if prec is None:
-                    continue
-                if uid not in seen:
+                if uid in recs and uid not in seen:
                     del recs[uid]
                     _forget(index, uid)
-                else:
-                    _note(cluster, pod, prec)  # entries the pass took out of the index come back
+            for uid in self._popped:  # deadline entries the pass took out come back (if not synced again)
+                prec = recs.get(uid)
+                if prec is not None:
+                    _note_due(index, uid, prec)
             deleting = {k for k in self._deleting[1] if k in cluster.store.bucket("Pod")} if self._deleting else set()
         if start_rv is not None:
             self._deleting = ((id(cluster), cluster.store.epoch, start_rv), deleting)
