@@ -21,6 +21,7 @@ from aoi_gym.cluster.base import AlreadyExists, BadRequest, ExecResult, Invalid,
 from aoi_gym.cluster.kinds import KINDS, kind_info
 from aoi_gym.cluster.patch import apply_patch, json_copy
 from aoi_gym.cluster.selectors import parse_field_selector, parse_label_selector
+from aoi_gym.cluster.sim.admission import admit
 from aoi_gym.cluster.sim.runtime import AppModel, Controller
 from aoi_gym.cluster.sim.store import ObjectStore
 
@@ -264,6 +265,7 @@ class SimCluster:
 
     def _create(self, obj: dict[str, Any], owned: bool, dry_run: bool) -> dict[str, Any]:
         obj, info = self._validate_new(obj, owned)
+        obj = admit(self, obj)
         meta = obj["metadata"]
         if self.store.peek(info.kind, meta["name"], meta.get("namespace")) is not None:
             raise AlreadyExists(f'{info.resource_ref} "{meta["name"]}" already exists')
@@ -286,6 +288,7 @@ class SimCluster:
         return self._store_update(cur, obj, dry_run)
 
     def _store_update(self, cur: dict[str, Any], new: dict[str, Any], dry_run: bool) -> dict[str, Any]:
+        new = admit(self, new)
         cm, nm = cur["metadata"], new.setdefault("metadata", {})
         for k in ("uid", "creationTimestamp", "name", "namespace", "deletionTimestamp", "ownerReferences"):
             if k in cm and k not in nm:

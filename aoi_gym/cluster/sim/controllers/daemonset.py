@@ -80,8 +80,9 @@ class DaemonSetController(SimController):
         return due
 
     def _template(self, ds: dict[str, Any], node: str, h: str) -> dict[str, Any]:
-        # new dicts only where this changes the template: new_pod copies the spec it is given and reads
-        # the metadata without keeping it, so the rest is shared with the stored DaemonSet
+        # new dicts only where this changes the template: new_pod copies the spec's top level and reads
+        # the metadata without keeping it; everything below is shared with the stored DaemonSet (safe:
+        # stored objects are immutable)
         template = (ds.get("spec") or {}).get("template") or {}
         spec = dict(template.get("spec") or {})
         tols = list(spec.get("tolerations") or [])

@@ -36,7 +36,7 @@ from aoi_gym.cluster.sim.controllers.podtemplate import defaulted_template, note
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
 
-__all__ = ["DeploymentController", "REVISION_ANNOTATION"]
+__all__ = ["DeploymentController", "REVISION_ANNOTATION", "defaulted_deployment"]
 
 REVISION_ANNOTATION = "deployment.kubernetes.io/revision"
 DESIRED_ANNOTATION = "deployment.kubernetes.io/desired-replicas"
@@ -70,7 +70,18 @@ def _own(parent: dict[str, Any], key: str, default: Any) -> Any:
 
 
 def _default_deployment(cluster: "SimCluster", d: dict[str, Any]) -> dict[str, Any]:
-    """Write the fields the API server defaults on a Deployment; returns the stored object."""
+    """Write the fields the API server defaults on a Deployment (for one stored without admission,
+    e.g. straight into the store by a test); returns the stored object."""
+    new = defaulted_deployment(d)
+    if new is not d:
+        cluster.update_status(new)
+    return new
+
+
+def defaulted_deployment(d: dict[str, Any]) -> dict[str, Any]:
+    """``d`` with the fields the API server defaults on a Deployment (``d`` itself when it has them; else
+    a new object sharing what did not change: ``d`` may be a stored object). Admission calls this on
+    every Deployment write, as the API server does."""
     spec = d.get("spec") or {}
     if "progressDeadlineSeconds" in spec and "strategy" in spec and "replicas" in spec:
         return d
@@ -92,7 +103,6 @@ def _default_deployment(cluster: "SimCluster", d: dict[str, Any]) -> dict[str, A
         ru.setdefault("maxUnavailable", "25%")
     s["template"] = tmpl = defaulted_template(s.get("template"))
     note_defaulted_template(tmpl)
-    cluster.update_status(new)
     return new
 
 

@@ -33,7 +33,7 @@ from aoi_gym.cluster.sim.controllers.common import (
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
 
-__all__ = ["EndpointsController", "resolve_target_port"]
+__all__ = ["EndpointsController", "resolve_target_port", "defaulted_service"]
 
 _RESERVED_IPS = {"10.96.0.0", "10.96.0.1", "10.96.0.10", "10.96.255.255"}
 
@@ -125,6 +125,18 @@ def _alloc_node_port(cluster: "SimCluster", ns: str, name: str, port: Any) -> in
 
 
 def _default_service(cluster: "SimCluster", svc: dict[str, Any]) -> dict[str, Any]:
+    """Write the fields the API server defaults on a Service (for one stored without admission, e.g.
+    straight into the store by a test); returns the stored object."""
+    new = defaulted_service(cluster, svc)
+    if new is not svc:
+        cluster.update_status(new)
+    return new
+
+
+def defaulted_service(cluster: "SimCluster", svc: dict[str, Any]) -> dict[str, Any]:
+    """``svc`` with the API server's defaults and allocations (clusterIP, nodePorts): ``svc`` itself
+    when it has them, else a new object sharing what did not change (``svc`` may be a stored object).
+    Admission calls this on every Service write, as the API server does."""
     spec = svc.get("spec") or {}
     stype = spec.get("type", "ClusterIP")
     needs_ip = stype != "ExternalName" and not spec.get("clusterIP")
@@ -162,7 +174,6 @@ def _default_service(cluster: "SimCluster", svc: dict[str, Any]) -> dict[str, An
     if stype in ("NodePort", "LoadBalancer"):
         s.setdefault("externalTrafficPolicy", "Cluster")
     new.setdefault("status", {"loadBalancer": {}})
-    cluster.update_status(new)
     return new
 
 

@@ -22,9 +22,8 @@ from aoi_gym.cluster.sim.controllers.common import (
     pod_is_ready,
     pod_is_terminating,
     put_new,
-    template_hash,
 )
-from aoi_gym.cluster.sim.controllers.podtemplate import defaulted_template, new_pod
+from aoi_gym.cluster.sim.controllers.podtemplate import new_pod, stored_template_hash
 from aoi_gym.cluster.sim.controllers.replicaset import count_available
 
 if TYPE_CHECKING:
@@ -118,7 +117,7 @@ class StatefulSetController(SimController):
         meta, spec = sts["metadata"], sts.get("spec") or {}
         want = int(spec.get("replicas", 1) or 0)
         parallel = spec.get("podManagementPolicy") == "Parallel"
-        revision = f"{meta['name']}-{template_hash(defaulted_template(spec.get('template')))}"
+        revision = f"{meta['name']}-{stored_template_hash(spec.get('template'))}"
         pods: dict[int, dict[str, Any]] = {}
         for p in owned:
             i = _ordinal(meta["name"], p)
