@@ -15,7 +15,7 @@ import heapq
 import json
 import math
 import re
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.sim.cluster import EPOCH, SUFFIX_ALPHABET
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SimController",
+    "MemoPass",
     "store_version",
     "ts_to_t",
     "memo_fresh",
@@ -453,6 +454,49 @@ def pass_objects(cluster: "SimCluster", kind: str, book: str, dirty: set[str] | 
         heapq.heappush(heap, x)
     positions = store.positions(kind)
     return [bucket[k] for k in sorted(visit, key=positions.__getitem__) if k in bucket], due
+
+
+class MemoPass:
+    """One incremental pass of a controller that syncs objects of ``kind`` one at a time through
+    :func:`memoized` (memos in ``cluster.private[book]``):
+
+        p = MemoPass(cluster, "ReplicaSet", "memo:rs", dirty)
+        for rs, uid in p.objects():   # skips objects being deleted and those whose memo holds
+            p.run(uid, signature, lambda: sync_one(rs))
+        return p.finish()             # prunes memos of gone objects; the pass's earliest deadline
+    """
+
+    def __init__(self, cluster: "SimCluster", kind: str, book: str, dirty: set[str] | None) -> None:
+        self.cluster, self.kind, self.book, self.dirty = cluster, kind, book, dirty
+        self.visit, self.due = pass_objects(cluster, kind, book, dirty)
+        self.live: set[str] = set()
+
+    def objects(self) -> Iterator[tuple[dict[str, Any], str]]:
+        cluster, dirty, live = self.cluster, self.dirty, self.live
+        book = cluster.private.get(self.book) or {}
+        now = cluster.t
+        for obj in cluster.iter_objects(self.kind) if self.visit is None else self.visit:
+            if "deletionTimestamp" in obj["metadata"]:
+                continue
+            uid = obj["metadata"]["uid"]
+            live.add(uid)
+            if dirty is not None and uid not in dirty:
+                held, self.due = memo_holds(book, uid, now, self.due)
+                if held:
+                    continue
+            yield obj, uid
+
+    def run(self, uid: str, signature: str, fn: Callable[[], float | None]) -> None:
+        x = memoized(self.cluster, self.book, uid, signature, fn)
+        if x is not None and (self.due is None or x < self.due):
+            self.due = x
+
+    def finish(self) -> float | None:
+        if self.visit is None:
+            memo_prune(self.cluster, self.book, self.live)
+        else:
+            prune_memos(self.cluster, self.kind, self.book)
+        return self.due
 
 
 def prune_memos(cluster: "SimCluster", kind: str, book: str) -> None:

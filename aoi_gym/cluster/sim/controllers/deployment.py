@@ -12,18 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.sim.controllers.common import (
-    memo_holds,
+    MemoPass,
     ts_to_t,
     SimController,
     emit,
     owner_index,
     changed_owners,
     changed_uids,
-    memo_prune,
-    pass_objects,
-    prune_memos,
     pass_window,
-    memoized,
     rv_signature,
     owner_ref,
     pod_is_terminal,
@@ -178,19 +174,8 @@ class DeploymentController(SimController):
         kind_version = getattr(cluster.store, "kind_version", None)
         rs_version = None if kind_version is None else kind_version("ReplicaSet")
         pods_by_owner: dict[str, list[dict[str, Any]]] | None = None
-        visit, due = pass_objects(cluster, "Deployment", "memo:deploy", dirty)
-        live: set[str] = set()
-        book = cluster.private.get("memo:deploy") or {}
-        now = cluster.t
-        for d in cluster.iter_objects("Deployment") if visit is None else visit:
-            if "deletionTimestamp" in d["metadata"]:
-                continue
-            uid = d["metadata"]["uid"]
-            live.add(uid)
-            if dirty is not None and uid not in dirty:
-                held, due = memo_holds(book, uid, now, due)
-                if held:
-                    continue
+        p = MemoPass(cluster, "Deployment", "memo:deploy", dirty)
+        for d, uid in p.objects():
             rss = rs_by_owner.get(uid, [])
             recreate = (d.get("spec") or {}).get("strategy", {}).get("type") == "Recreate"
             if recreate and pods_by_owner is None:
@@ -203,14 +188,8 @@ class DeploymentController(SimController):
             sig = d["metadata"].get("resourceVersion", "") + "|" + rv_signature(rss)
             if recreate:  # Recreate waits for the old pods to be gone, which no RS status shows
                 sig += "|" + ",".join(rv_signature((pods_by_owner or {}).get(r["metadata"]["uid"], [])) for r in rss)
-            x = memoized(cluster, "memo:deploy", uid, sig, one)
-            if x is not None and (due is None or x < due):
-                due = x
-        if visit is None:
-            memo_prune(cluster, "memo:deploy", live)
-        else:
-            prune_memos(cluster, "Deployment", "memo:deploy")
-        return due
+            p.run(uid, sig, one)
+        return p.finish()
 
     # ------------------------------------------------------------------------------------------
     def _scale(self, cluster: "SimCluster", d: dict[str, Any], rs: dict[str, Any], n: int, surge: int) -> dict[str, Any]:

@@ -11,18 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.selectors import match_labels
 from aoi_gym.cluster.sim.controllers.common import (
-    memo_holds,
+    MemoPass,
     ts_to_t,
     SimController,
     emit,
     owner_index,
     changed_owners,
     changed_uids,
-    memo_prune,
-    pass_objects,
-    prune_memos,
     pass_window,
-    memoized,
     rv_signature,
     pod_is_ready,
     pod_is_terminal,
@@ -90,29 +86,12 @@ class ReplicaSetController(SimController):
         if dirty is not None:
             changed_uids(cluster, "ReplicaSet", since, dirty)
         by_owner = owner_index(cluster, "Pod")
-        visit, due = pass_objects(cluster, "ReplicaSet", "memo:rs", dirty)
-        live: set[str] = set()
-        book = cluster.private.get("memo:rs") or {}
-        now = cluster.t
-        for rs in cluster.iter_objects("ReplicaSet") if visit is None else visit:
-            if "deletionTimestamp" in rs["metadata"]:
-                continue
-            uid = rs["metadata"]["uid"]
-            live.add(uid)
-            if dirty is not None and uid not in dirty:
-                held, due = memo_holds(book, uid, now, due)
-                if held:
-                    continue
+        p = MemoPass(cluster, "ReplicaSet", "memo:rs", dirty)
+        for rs, uid in p.objects():
             owned = by_owner.get(uid, [])
             sig = rs["metadata"].get("resourceVersion", "") + "|" + rv_signature(owned)
-            d = memoized(cluster, "memo:rs", uid, sig, lambda rs=rs, owned=owned: self._sync_one(cluster, rs, owned))
-            if d is not None and (due is None or d < due):
-                due = d
-        if visit is None:
-            memo_prune(cluster, "memo:rs", live)
-        else:
-            prune_memos(cluster, "ReplicaSet", "memo:rs")
-        return due
+            p.run(uid, sig, lambda rs=rs, owned=owned: self._sync_one(cluster, rs, owned))
+        return p.finish()
 
     def _sync_one(self, cluster: "SimCluster", rs: dict[str, Any], owned: list[dict[str, Any]]) -> float | None:
         meta, spec = rs["metadata"], rs.get("spec") or {}
