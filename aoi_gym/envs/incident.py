@@ -342,8 +342,16 @@ class IncidentEnv(gym.Env[str, str]):
         from aoi_gym.problems import MITIGATION_SETTLE_S
 
         if self.task_type == "mitigation":
-            self.cluster.advance(MITIGATION_SETTLE_S)
-        grade = self.problem.grade(act.args.get("solution"), self.cluster)
+            # judge the cluster after it settles, on a branch: submit itself changes nothing, so the
+            # episode ends with the cluster exactly as the agent left it
+            snap = self.cluster.snapshot()
+            try:
+                self.cluster.advance(MITIGATION_SETTLE_S)
+                grade = self.problem.grade(act.args.get("solution"), self.cluster)
+            finally:
+                self.cluster.restore(snap)
+        else:
+            grade = self.problem.grade(act.args.get("solution"), self.cluster)
         self.last_grade = self._grade_dict(grade)
         reward = self.reward_config.grade_reward(grade.success, grade.score)
         return "Your submission was recorded. The episode is over.", reward
