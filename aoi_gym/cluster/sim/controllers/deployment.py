@@ -27,6 +27,7 @@ from aoi_gym.cluster.sim.controllers.common import (
     remove_object,
     scaled_value,
 )
+from aoi_gym.cluster.sim.controllers.deploy_memo import run_keeping, single_own_write
 from aoi_gym.cluster.sim.controllers.podtemplate import defaulted_template, note_defaulted_template, stored_template_hash
 
 if TYPE_CHECKING:
@@ -180,15 +181,28 @@ class DeploymentController(SimController):
             recreate = (d.get("spec") or {}).get("strategy", {}).get("type") == "Recreate"
             if recreate and pods_by_owner is None:
                 pods_by_owner = owner_index(cluster, "Pod")
+            rss_sig = rv_signature(rss)
 
-            def one(d: dict[str, Any] = d, rss: list = rss) -> float | None:
+            def one(before: int, d: dict[str, Any] = d, rss: list = rss, rss_sig: str = rss_sig,
+                    recreate: bool = recreate) -> tuple[float | None, str | None]:
+                meta = d["metadata"]
+                current = cluster.store.peek("Deployment", meta["name"], meta["namespace"]) is d
                 d = _default_deployment(cluster, d)
-                return self._sync_one(cluster, d, rss, pods_by_owner or {}, rs_version)
+                due = self._sync_one(cluster, d, rss, pods_by_owner or {}, rs_version)
+                # When the one write was a new version of this (current) Deployment, its status or
+                # defaults, and no RS changed, a sync of that version with the same RSs writes nothing:
+                # the status is a function of the RSs and of the previous status only through "progress
+                # since then", which the write settled; the deadline is the one just computed. Recreate
+                # also reads the pods, which the signature would have to cover: not kept.
+                if recreate or not current or rs_version is None or rs_version != cluster.store.kind_version("ReplicaSet"):
+                    return due, None
+                rv = single_own_write(cluster, before, d)
+                return due, None if rv is None else rv + "|" + rss_sig
 
-            sig = d["metadata"].get("resourceVersion", "") + "|" + rv_signature(rss)
+            sig = d["metadata"].get("resourceVersion", "") + "|" + rss_sig
             if recreate:  # Recreate waits for the old pods to be gone, which no RS status shows
                 sig += "|" + ",".join(rv_signature((pods_by_owner or {}).get(r["metadata"]["uid"], [])) for r in rss)
-            p.run(uid, sig, one)
+            run_keeping(p, uid, sig, one)
         return p.finish()
 
     # ------------------------------------------------------------------------------------------

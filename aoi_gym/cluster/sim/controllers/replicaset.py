@@ -25,6 +25,7 @@ from aoi_gym.cluster.sim.controllers.common import (
     pod_is_terminating,
     pod_ready_since,
 )
+from aoi_gym.cluster.sim.controllers.deploy_memo import run_keeping, single_own_write
 from aoi_gym.cluster.sim.controllers.podtemplate import new_pod
 
 if TYPE_CHECKING:
@@ -89,15 +90,31 @@ class ReplicaSetController(SimController):
         p = MemoPass(cluster, "ReplicaSet", "memo:rs", dirty)
         for rs, uid in p.objects():
             owned = by_owner.get(uid, [])
-            sig = rs["metadata"].get("resourceVersion", "") + "|" + rv_signature(owned)
-            p.run(uid, sig, lambda rs=rs, owned=owned: self._sync_one(cluster, rs, owned))
+            owned_sig = rv_signature(owned)
+
+            def one(before: int, rs: dict[str, Any] = rs, owned: list = owned,
+                    owned_sig: str = owned_sig) -> tuple[float | None, str | None]:
+                meta = rs["metadata"]
+                current = cluster.store.peek("ReplicaSet", meta["name"], meta["namespace"]) is rs
+                due, steady = self._sync_one(cluster, rs, owned)
+                # When the (current) RS had its replicas already (no pod to make or delete, no name
+                # drawn) and the one write was its status, a sync of the new version with the same pods
+                # writes nothing and finds the same deadline: keep the memo under that version.
+                if not (steady and current):
+                    return due, None
+                rv = single_own_write(cluster, before, rs)
+                return due, None if rv is None else rv + "|" + owned_sig
+
+            run_keeping(p, uid, rs["metadata"].get("resourceVersion", "") + "|" + owned_sig, one)
         return p.finish()
 
-    def _sync_one(self, cluster: "SimCluster", rs: dict[str, Any], owned: list[dict[str, Any]]) -> float | None:
+    def _sync_one(self, cluster: "SimCluster", rs: dict[str, Any], owned: list[dict[str, Any]]) -> tuple[float | None, bool]:
+        """(the RS's deadline, whether it had its replicas: no pod to make or delete)"""
         meta, spec = rs["metadata"], rs.get("spec") or {}
         ns, name = meta["namespace"], meta["name"]
         want = int(spec.get("replicas", 1) or 0)
         active = active_pods(owned)
+        steady = len(active) == want
         template = spec.get("template") or {}
         if len(active) < want:
             for _ in range(want - len(active)):
@@ -137,4 +154,4 @@ class ReplicaSetController(SimController):
                 # metadata is copied because the store stamps resourceVersion into it
                 new = {**cur, "metadata": dict(cur["metadata"]), "status": status}
                 cluster.update_status(new)
-        return due
+        return due, steady
