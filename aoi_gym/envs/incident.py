@@ -13,6 +13,8 @@ Example:
 
 from __future__ import annotations
 
+import functools
+import re
 import string
 from collections import OrderedDict
 from typing import Any, Sequence
@@ -21,6 +23,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from aoi_gym.cluster.base import ApiError
 from aoi_gym.envs.actions import Action, ActionError, parse_action
 from aoi_gym.envs.prompts import task_prompt
 from aoi_gym.envs.reward import RewardConfig
@@ -32,7 +35,7 @@ __all__ = ["IncidentEnv", "CHARSET", "BACKENDS"]
 
 #: Every character an observation or action may contain (printable ASCII, tab, newline, CR).
 CHARSET = "".join(c for c in string.printable if c not in "\x0b\x0c")
-_CHARSET_SET = frozenset(CHARSET)
+_OUTSIDE_CHARSET = re.compile("[^" + re.escape(CHARSET) + "]")  # one C scan instead of a check per character
 _TRANSLATE = {ord("\u2026"): "...", ord("\u00b5"): "u", ord("\u2018"): "'", ord("\u2019"): "'", ord("\u201c"): '"', ord("\u201d"): '"', ord("\u2013"): "-", ord("\u2014"): "-", ord("\u2192"): "->"}
 BACKENDS = ("sim", "kube")
 _LABEL_KEYS = ("io.kompose.service", "app", "app.kubernetes.io/name", "app.kubernetes.io/component")
@@ -42,9 +45,8 @@ _INJECT_SETTLE_S = 60.0  # the fault has had a minute to show symptoms when the 
 
 def sanitize(text: str, limit: int) -> str:
     """Map text into CHARSET and cut it to ``limit`` characters, saying how much was cut."""
-    if not all(c in _CHARSET_SET for c in text):
-        text = text.translate(_TRANSLATE)
-        text = "".join(c if c in _CHARSET_SET else "?" for c in text)
+    if _OUTSIDE_CHARSET.search(text):
+        text = _OUTSIDE_CHARSET.sub("?", text.translate(_TRANSLATE))
     if len(text) > limit:
         note = f"\n[... output cut: {len(text) - limit + 80} more characters; narrow your command (grep, --tail, -l) ...]\n"
         keep = max(0, limit - len(note))
@@ -186,7 +188,6 @@ class IncidentEnv(gym.Env[str, str]):
         """Start an episode. ``options={"problem_id": ...}`` picks a problem; otherwise one is drawn
         uniformly from the env's problems with the env's seeded generator."""
         super().reset(seed=seed)
-        from aoi_gym.apps import get_app
         from aoi_gym.problems import get_problem_spec, make_problem
         from aoi_gym.shell.interpreter import Shell
 
@@ -207,9 +208,7 @@ class IncidentEnv(gym.Env[str, str]):
         self.cluster.rng = np.random.default_rng(episode_seed ^ 0x5EED)
         if hasattr(self.cluster.app, "noise"):
             self.cluster.app.noise = self.noise
-        app = get_app(spec.app)
-        self._namespace = getattr(app, "namespace", None)
-        self._app_summary = _app_summary(app)
+        self._namespace, self._app_summary = _app_facts(spec.app)
         self._ground_truth = self.problem.inject(self.cluster, fault_rng)
         self.cluster.advance(_INJECT_SETTLE_S)
         self.shell = Shell(self.cluster)
@@ -332,7 +331,10 @@ class IncidentEnv(gym.Env[str, str]):
         for key in _LABEL_KEYS:
             pods = self.cluster.list("Pod", namespace, label_selector=f"{key}={service}")
             if pods:
-                return self.cluster.logs(pods[0]["metadata"]["name"], namespace) or "(the log is empty)"
+                try:
+                    return self.cluster.logs(pods[0]["metadata"]["name"], namespace) or "(the log is empty)"
+                except ApiError as e:  # e.g. the container is still waiting to start: say so, as kubectl logs does
+                    return e.kubectl_message()
         return missing
 
     def _grade_dict(self, grade: Any) -> dict[str, Any]:
@@ -400,6 +402,16 @@ def _transcript_text(transcript: list[tuple[str, str]]) -> str:
         head = {"task": "=== TASK ===", "action": ">>> ACTION", "observation": "<<< OBSERVATION"}.get(role, role)
         out.append(f"{head}\n{text}")
     return "\n\n".join(out) + "\n"
+
+
+@functools.lru_cache(maxsize=None)
+def _app_facts(app_name: str) -> tuple[str | None, str]:
+    """(namespace, summary) of an app by name: building the App object costs more than the rest of a reset's
+    bookkeeping, and both facts are fixed per app."""
+    from aoi_gym.apps import get_app
+
+    app = get_app(app_name)
+    return getattr(app, "namespace", None), _app_summary(app)
 
 
 def _app_summary(app: Any) -> str:

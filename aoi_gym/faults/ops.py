@@ -10,6 +10,7 @@ import json
 from typing import Any, Callable
 
 from aoi_gym.cluster.base import NotFound
+from aoi_gym.cluster.readview import read_view
 
 __all__ = [
     "app_info",
@@ -207,7 +208,7 @@ def pod_problems(cluster: Any, namespace: str) -> list[str]:
     Returns one line per unhealthy pod (empty when healthy). Pods of finished Jobs are ignored.
     """
     out = []
-    for pod in cluster.list("Pod", namespace):
+    for pod in read_view(cluster).list("Pod", namespace):  # only reads: no copies
         name = pod["metadata"]["name"]
         if pod["metadata"].get("deletionTimestamp"):
             continue

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aoi_gym.faults.ops import RESTART_ANNOTATION, pod_problems
+from aoi_gym.cluster.readview import read_view
 
 __all__ = [
     "MITIGATION_SETTLE_S",
@@ -74,18 +75,19 @@ def take_record(cluster: Any, namespace: str | None = None, with_baseline: bool 
     """Record workloads, Services, volumes and namespaces of the whole cluster (and, optionally, the
     request-model baseline of ``namespace``)."""
     rec = ClusterRecord()
+    view = read_view(cluster)  # only reads: no copy of every object (most of the cost on the simulator)
     for kind in _WORKLOAD_KINDS:
-        for obj in cluster.list(kind):
+        for obj in view.list(kind):
             replicas = obj["spec"].get("replicas", 1) if kind != "DaemonSet" else 1
             rec.workloads[f"{kind}/{_key(obj)}"] = int(replicas if replicas is not None else 1)
-    rec.services = {_key(s) for s in cluster.list("Service")}
-    for pvc in cluster.list("PersistentVolumeClaim"):
+    rec.services = {_key(s) for s in view.list("Service")}
+    for pvc in view.list("PersistentVolumeClaim"):
         bound = (pvc.get("status") or {}).get("phase") == "Bound"
         rec.pvcs[_key(pvc)] = (pvc["metadata"].get("uid", ""), bound)
-    for pv in cluster.list("PersistentVolume"):
+    for pv in view.list("PersistentVolume"):
         bound = (pv.get("status") or {}).get("phase") == "Bound"
         rec.pvs[pv["metadata"]["name"]] = (pv["metadata"].get("uid", ""), bound)
-    rec.namespaces = {n["metadata"]["name"]: n["metadata"].get("uid", "") for n in cluster.list("Namespace")}
+    rec.namespaces = {n["metadata"]["name"]: n["metadata"].get("uid", "") for n in view.list("Namespace")}
     if with_baseline and namespace:
         rec.baseline = baseline_stats(cluster, namespace)
     return rec
@@ -227,9 +229,10 @@ def healthy_digest(cluster: Any, app_state: bool = True) -> str:
     stamps, cluster IPs, volume bindings), Helm release records excluded, plus the application model's
     state (database users, ...) when it exposes one. ``recover`` must bring it back."""
     h = hashlib.blake2b(digest_size=16)
+    view = read_view(cluster)  # _desired builds new dicts; the listed objects are only read
     for kind in _DIGEST_KINDS:
         try:
-            objs = cluster.list(kind)
+            objs = view.list(kind)
         except Exception:
             continue
         for obj in objs:

@@ -40,13 +40,15 @@ class Problem:
     ``injected`` (cluster records before and after the fault), ``healthy_digest``.
     """
 
+    _healthy_digest: str | None = None
+    _healthy_snapshot: tuple[Any, tuple] | None = None  # (cluster, its snapshot) until the digest is asked for
+
     def __init__(self, spec: ProblemSpec) -> None:
         self.spec = spec
         self.fault = make_fault(spec.family, spec.app, **dict(spec.params))
         self.ground_truth: GroundTruth | None = None
         self.healthy: oracle.ClusterRecord | None = None
         self.injected: oracle.ClusterRecord | None = None
-        self.healthy_digest: str | None = None
 
     def __repr__(self) -> str:
         return f"Problem({self.spec.id!r})"
@@ -73,9 +75,35 @@ class Problem:
             elif waited - healthy_since >= SETUP_STABLE_S:  # start-up restarts (DB not ready yet) are over
                 break
 
+    @property
+    def healthy_digest(self) -> str | None:
+        """:func:`oracle.healthy_digest` of the cluster just before injection (what ``recover`` must bring
+        back); None before :meth:`inject`."""
+        if self._healthy_digest is None and self._healthy_snapshot is not None:
+            cluster, snap = self._healthy_snapshot
+            scratch = type(cluster)()  # a snapshot is the whole state: any cluster of the type can take it
+            scratch.restore(snap)
+            self._healthy_digest = oracle.healthy_digest(scratch)
+            self._healthy_snapshot = None
+        return self._healthy_digest
+
+    @healthy_digest.setter
+    def healthy_digest(self, value: str | None) -> None:
+        self._healthy_digest, self._healthy_snapshot = value, None
+
+    def _record_healthy_digest(self, cluster: Any) -> None:
+        # Hashing every spec costs more than the rest of an env reset together, and only the harness's
+        # recover checks read it: a cluster that snapshots copy-on-write keeps the state instead.
+        self._healthy_digest = None
+        self._healthy_snapshot = None
+        if callable(getattr(cluster, "snapshot", None)) and callable(getattr(cluster, "restore", None)):
+            self._healthy_snapshot = (cluster, cluster.snapshot())
+        else:
+            self._healthy_digest = oracle.healthy_digest(cluster)
+
     def inject(self, cluster: Any, rng: np.random.Generator) -> GroundTruth:
         """Record the healthy state, inject the fault (parameters drawn from ``rng``), return the truth."""
-        self.healthy_digest = oracle.healthy_digest(cluster)
+        self._record_healthy_digest(cluster)
         self.healthy = oracle.take_record(cluster, self.fault.namespace, with_baseline=True)
         self.ground_truth = self.fault.inject(cluster, rng)
         self.injected = oracle.take_record(cluster)

@@ -102,6 +102,19 @@ def test_read_actions_and_truncation():
     assert "metrics_output/" in obs
 
 
+def test_get_logs_of_a_pod_that_never_started_answers_like_kubectl_and_the_episode_goes_on():
+    # draining the node leaves the frontend's only pod Pending: its container has no log yet
+    env = gym.make("AOI-Incident-v0", problem_ids=["node_cordon_drain-detection-1"], max_steps=5)
+    env.reset(seed=0)
+    pods = env.unwrapped.cluster.list("Pod", "test-hotel-reservation", label_selector="io.kompose.service=frontend")
+    assert pods[0]["status"]["phase"] == "Pending"
+    obs, _, terminated, _, info = env.step('get_logs("test-hotel-reservation", "frontend")')
+    assert obs.startswith("Error from server (BadRequest): ") and "is waiting to start" in obs
+    assert info["action_kind"] == "read" and not terminated
+    obs, *_ = env.step('get_logs("test-hotel-reservation", "geo")')
+    assert "Error" not in obs.splitlines()[0]
+
+
 def test_metrics_and_traces_exports_are_readable():
     env = make("detection")
     env.reset(seed=0)

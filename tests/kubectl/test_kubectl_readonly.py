@@ -15,7 +15,7 @@ from aoi_gym.cluster.sim.controllers import create_kind_nodes
 from aoi_gym.cluster.sim.store import object_hash
 from aoi_gym.shell.context import ShellContext
 from aoi_gym.shell.kubectl import READ_VERBS, run_kubectl
-from aoi_gym.shell.kubectl.readview import SharedReadView, read_view
+from aoi_gym.cluster.readview import SharedReadView, read_view
 from kubectl_helpers import build_cluster
 
 _READ_LINES = [

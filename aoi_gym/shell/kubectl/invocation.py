@@ -50,7 +50,7 @@ class Invocation:
     @property
     def cluster(self) -> Any:
         if self.shared_reads:
-            from aoi_gym.shell.kubectl.readview import read_view
+            from aoi_gym.cluster.readview import read_view
 
             return read_view(self.ctx.cluster)
         return self.ctx.cluster

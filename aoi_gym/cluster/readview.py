@@ -1,7 +1,8 @@
-"""A cluster view for kubectl's read-only verbs: ``get``/``list`` ask the backend for shared objects.
+"""A cluster view for code that only reads: ``get``/``list`` ask the backend for shared objects.
 
-Copying every listed object is most of the cost of ``kubectl get pods`` on the simulated cluster. Verbs
-in ``READ_VERBS`` only format what they read, so they may read the backend's own objects without a copy
+Copying every listed object is most of the cost of ``kubectl get pods`` on the simulated cluster, and of
+the oracle's records at every reset. kubectl's read-only verbs (``READ_VERBS``) and the oracle only format
+or summarise what they read, so they may read the backend's own objects without a copy
 (``readonly=True`` in the Cluster protocol). Backends whose ``get``/``list`` do not take ``readonly``
 are used as they are. Everything else (logs, exec, metrics, now, ...) passes through unchanged.
 
