@@ -27,6 +27,7 @@ from aoi_gym.cluster.sim.controllers.common import (
 )
 from aoi_gym.cluster.sim.controllers.deploy_memo import run_keeping, single_own_write
 from aoi_gym.cluster.sim.controllers.podtemplate import new_pod
+from aoi_gym.cluster.sim.controllers.rs_names import pod_suffix
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -118,9 +119,9 @@ class ReplicaSetController(SimController):
         template = spec.get("template") or {}
         if len(active) < want:
             for _ in range(want - len(active)):
-                pod_name = f"{name}-{cluster.random_suffix(5)}"
+                pod_name = f"{name}-{pod_suffix(cluster)}"
                 while cluster.peek("Pod", pod_name, ns) is not None:
-                    pod_name = f"{name}-{cluster.random_suffix(5)}"
+                    pod_name = f"{name}-{pod_suffix(cluster)}"
                 pod = new_pod(cluster, template, pod_name, ns, rs, generate_name=f"{name}-")
                 if pod is None:
                     break
