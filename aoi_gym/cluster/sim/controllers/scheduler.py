@@ -21,12 +21,11 @@ from aoi_gym.cluster.selectors import _Req
 from aoi_gym.cluster.sim.controllers.common import (
     SimController,
     emit,
-    parse_quantity,
-    pod_multi_index,
     set_condition,
     stable_hash,
 )
 from aoi_gym.cluster.sim.controllers.podtemplate import pod_requests, stored_pod_requests
+from aoi_gym.cluster.sim.controllers.sched_pass import NOTHING_USED, Fleet, NodeFacts, OwnerCounts, fits, score
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -35,21 +34,21 @@ __all__ = ["Scheduler", "tolerates", "node_matches_affinity"]
 
 _NOT_HELPFUL = "Preemption is not helpful for scheduling"
 _NO_VICTIMS = "No preemption victims found for incoming pod"
-_NOTHING_USED = (0.0, 0.0, 0)  # cpu, memory, pods of a node no pod holds resources on (read only)
 _OPS = {"In": "in", "NotIn": "notin", "Exists": "exists", "DoesNotExist": "!exists"}
 
 
 def tolerates(tolerations: list[dict[str, Any]], taint: dict[str, Any]) -> bool:
     """Whether any toleration tolerates ``taint`` (key/operator/value/effect semantics)."""
+    effect, taint_key = taint.get("effect"), taint.get("key")
     for t in tolerations or ():
-        if t.get("effect") and t.get("effect") != taint.get("effect"):
+        t_effect = t.get("effect")
+        if t_effect and t_effect != effect:
             continue
-        op = t.get("operator", "Equal")
         key = t.get("key")
-        if op == "Exists":
-            if not key or key == taint.get("key"):
+        if t.get("operator", "Equal") == "Exists":
+            if not key or key == taint_key:
                 return True
-        elif key == taint.get("key") and (t.get("value") or "") == (taint.get("value") or ""):
+        elif key == taint_key and (t.get("value") or "") == (taint.get("value") or ""):
             return True
     return False
 
@@ -102,24 +101,6 @@ def _taint_text(t: dict[str, Any]) -> str:
 _UNSCHEDULABLE_TAINT = {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}
 
 
-class _NodeFacts:
-    """What the filters and the score read of one node, worked out once per pass (not per pod)."""
-
-    __slots__ = ("node", "name", "unschedulable", "taints", "max_pods", "cpu", "memory")
-
-    def __init__(self, node: dict[str, Any]) -> None:
-        nspec = node.get("spec") or {}
-        alloc = (node.get("status") or {}).get("allocatable") or {}
-        self.node = node
-        self.name = node["metadata"]["name"]
-        self.unschedulable = bool(nspec.get("unschedulable"))
-        # only these effects keep a pod off a node
-        self.taints = [t for t in nspec.get("taints") or () if t.get("effect") in ("NoSchedule", "NoExecute")]
-        self.max_pods = int(parse_quantity(alloc.get("pods", 110)))
-        self.cpu = parse_quantity(alloc.get("cpu"))
-        self.memory = parse_quantity(alloc.get("memory"))
-
-
 def _waits(p: dict[str, Any]) -> bool:
     """Whether pod ``p`` waits for this scheduler: unbound, not being deleted, ours."""
     return (not p["spec"].get("nodeName") and "deletionTimestamp" not in p["metadata"]
@@ -157,15 +138,6 @@ def _placed(cluster: "SimCluster") -> list[tuple[str, float, float]]:
     return [x for k in store.bucket("Pod") if (x := get(k)) is not None]
 
 
-def _nodes_by_owner(cluster: "SimCluster") -> dict[str, dict[tuple[str, str], str]]:
-    """owner uid (any ownerReference) -> {(namespace, name): node} of its bound pods, kept by the store."""
-    def entries(p: dict[str, Any]) -> list[tuple[str, str]]:
-        node = p["spec"].get("nodeName")
-        return [(r.get("uid"), node) for r in p["metadata"].get("ownerReferences") or ()] if node else []
-
-    return pod_multi_index(cluster, "scheduler:nodes-by-owner", entries)
-
-
 def _pending(cluster: "SimCluster") -> list[dict[str, Any]]:
     """The pods waiting for this scheduler, in store order (a set kept by the store when it can)."""
     store = cluster.store
@@ -188,6 +160,43 @@ def _pending(cluster: "SimCluster") -> list[dict[str, Any]]:
     return [waiting[k] for k in sorted(waiting, key=positions.__getitem__)]
 
 
+def _static_reason(spec: dict[str, Any], f: NodeFacts) -> str | None:
+    """The failure of the filters that read only the node and the pod's tolerations, nodeSelector and
+    affinity (NodeUnschedulable, TaintToleration, NodeAffinity, in that order), or None."""
+    if f.unschedulable or f.taints:
+        tolerations = spec.get("tolerations") or []
+        if f.unschedulable and not tolerates(tolerations, _UNSCHEDULABLE_TAINT):
+            return "node(s) were unschedulable"
+        for t in f.taints:
+            if not tolerates(tolerations, t):
+                return f"node(s) had untolerated taint {_taint_text(t)}"
+    # without a nodeSelector or an affinity every node matches
+    if (spec.get("nodeSelector") or spec.get("affinity")) and not node_matches_affinity(spec, f.node):
+        return "node(s) didn't match Pod's node affinity/selector"
+    return None
+
+
+def _tolerated(spec: dict[str, Any], f: NodeFacts) -> bool:
+    """Whether the pod passes NodeUnschedulable and TaintToleration on ``f`` (:func:`_static_reason`
+    for a pod without a nodeSelector or an affinity, without the message)."""
+    tolerations = spec.get("tolerations") or []
+    if f.unschedulable and not tolerates(tolerations, _UNSCHEDULABLE_TAINT):
+        return False
+    for t in f.taints:
+        if not tolerates(tolerations, t):
+            return False
+    return True
+
+
+def _volume_conflict(pvs: list[dict[str, Any]], f: NodeFacts) -> bool:
+    """Whether a PV the pod's bound claims use cannot be reached from the node (VolumeBinding)."""
+    for pv in pvs:
+        terms = (((pv.get("spec") or {}).get("nodeAffinity") or {}).get("required") or {}).get("nodeSelectorTerms")
+        if terms is not None and not _node_selector_terms_match(terms, f.node):
+            return True
+    return False
+
+
 class Scheduler(SimController):
     """Binds unscheduled pods (schedulerName default-scheduler) to feasible nodes."""
 
@@ -201,11 +210,8 @@ class Scheduler(SimController):
             return None
         placed = _placed(cluster)
         bound = len(placed)
-        used: dict[str, list[float]] | None = None  # summed when a pod is tried (nothing writes before)
-        facts: list[_NodeFacts] | None = None  # likewise
-        # owner uid -> {node: its bound pods there}, counted once per pass and kept up to date with the
-        # pass's own binds (nothing else in a pass binds a pod)
-        owner_counts: dict[str, dict[str, int]] = {}
+        fleet: Fleet | None = None  # built when a pod is tried (nothing writes before)
+        owners = OwnerCounts(cluster)
         nodes = sorted(cluster.iter_objects("Node"), key=lambda n: n["metadata"]["name"])
         world = "|".join(f"{n['metadata']['name']}:{n['metadata'].get('resourceVersion')}" for n in nodes)
         world += f"|bound={bound}|" + "|".join(
@@ -220,30 +226,17 @@ class Scheduler(SimController):
             key = f"{p['metadata'].get('resourceVersion')}#{world_key}"
             if tried.get(uid) == key:
                 continue
-            if used is None:
-                used = {}
-                for node_name, cpu, mem in placed:
-                    u = used.setdefault(node_name, [0.0, 0.0, 0])
-                    u[0] += cpu
-                    u[1] += mem
-                    u[2] += 1
-            if facts is None:
-                facts = [_NodeFacts(n) for n in nodes]
-            placement = self._schedule(cluster, p, facts, used, owner_counts)
+            if fleet is None:
+                fleet = Fleet(nodes, placed)
+            placement = self._schedule(cluster, p, fleet, owners)
             if placement is None:
                 cur = cluster.peek("Pod", p["metadata"]["name"], p["metadata"]["namespace"])
                 tried[uid] = f"{cur['metadata'].get('resourceVersion') if cur else ''}#{world_key}"
             else:
                 tried.pop(uid, None)
                 node, (cpu, mem) = placement
-                for owner in {r.get("uid") for r in p["metadata"].get("ownerReferences") or ()}:
-                    counted = owner_counts.get(owner)
-                    if counted is not None:
-                        counted[node] = counted.get(node, 0) + 1
-                u = used.setdefault(node, [0.0, 0.0, 0])
-                u[0] += cpu
-                u[1] += mem
-                u[2] += 1
+                owners.bound(p, node)
+                fleet.add_pod(node, cpu, mem)
         live = {p["metadata"]["uid"] for p in pending}
         for uid in [u for u in tried if u not in live]:
             del tried[uid]
@@ -274,20 +267,12 @@ class Scheduler(SimController):
                 return "pod has unbound immediate PersistentVolumeClaims", pvs
         return None, pvs
 
-    def _node_reason(self, pod: dict[str, Any], f: _NodeFacts, used: dict, req: tuple[float, float], pvs: list) -> tuple[list[str], bool] | None:
+    def _node_reason(self, pod: dict[str, Any], f: NodeFacts, used: dict, req: tuple[float, float], pvs: list) -> tuple[list[str], bool] | None:
         """None if the pod fits on the node ``f`` describes; else (reasons, resolvable_by_preemption)."""
-        spec = pod["spec"]
-        if f.unschedulable or f.taints:
-            tolerations = spec.get("tolerations") or []
-            if f.unschedulable and not tolerates(tolerations, _UNSCHEDULABLE_TAINT):
-                return ["node(s) were unschedulable"], False
-            for t in f.taints:
-                if not tolerates(tolerations, t):
-                    return [f"node(s) had untolerated taint {_taint_text(t)}"], False
-        # without a nodeSelector or an affinity every node matches
-        if (spec.get("nodeSelector") or spec.get("affinity")) and not node_matches_affinity(spec, f.node):
-            return ["node(s) didn't match Pod's node affinity/selector"], False
-        u = used.get(f.name, _NOTHING_USED)
+        static = _static_reason(pod["spec"], f)
+        if static is not None:
+            return [static], False
+        u = used.get(f.name, NOTHING_USED)
         reasons = []
         if u[2] + 1 > f.max_pods:
             reasons.append("Too many pods")
@@ -297,72 +282,71 @@ class Scheduler(SimController):
             reasons.append("Insufficient memory")
         if reasons:
             return reasons, True
-        for pv in pvs:
-            terms = (((pv.get("spec") or {}).get("nodeAffinity") or {}).get("required") or {}).get("nodeSelectorTerms")
-            if terms is not None and not _node_selector_terms_match(terms, f.node):
-                return ["node(s) had volume node affinity conflict"], False
+        if _volume_conflict(pvs, f):
+            return ["node(s) had volume node affinity conflict"], False
         return None
 
-    def _schedule(self, cluster: "SimCluster", pod: dict[str, Any], nodes: list[_NodeFacts], used: dict,
-                  owner_counts: dict[str, dict[str, int]]) -> tuple[str, tuple[float, float]] | None:
+    def _schedule(self, cluster: "SimCluster", pod: dict[str, Any], fleet: Fleet,
+                  owners: OwnerCounts) -> tuple[str, tuple[float, float]] | None:
         """Binds ``pod``: returns (node, the pod's cpu/memory requests), or None when it does not fit."""
+        nodes = fleet.facts
         n = len(nodes)
         problem, pvs = self._volume_problem(cluster, pod)
         if problem is not None:
             msg = f"0/{n} nodes are available: {problem}. preemption: 0/{n} nodes are available: {n} {_NOT_HELPFUL}."
             self._unschedulable(cluster, pod, msg)
             return None
-        req = pod_requests(pod["spec"])
-        feasible = []
+        spec = pod["spec"]
+        req = pod_requests(spec)
+        r0, r1 = req
+        owner = next((r.get("uid") for r in pod["metadata"].get("ownerReferences") or () if r.get("controller")), None)
+        spread = owners.get(owner) if owner else {}
+        used = fleet.used
+        best = None  # the least score over the nodes that pass every filter (names are unique: no ties)
+        if pvs or spec.get("nodeSelector") or spec.get("affinity"):
+            for f in nodes:
+                u = used.get(f.name, NOTHING_USED)
+                if _static_reason(spec, f) is None and fits(f, u, r0, r1) and not (pvs and _volume_conflict(pvs, f)):
+                    s = score(f, u, r0, r1, spread.get(f.name, 0))
+                    if best is None or s < best:
+                        best = s
+        else:
+            # only a tainted or unschedulable node can fail the filters that read the pod's tolerations,
+            # nodeSelector and affinity; the others are scored by group
+            for f in fleet.marked:
+                u = used.get(f.name, NOTHING_USED)
+                if _tolerated(spec, f) and fits(f, u, r0, r1):
+                    s = score(f, u, r0, r1, spread.get(f.name, 0))
+                    if best is None or s < best:
+                        best = s
+            best = fleet.best_plain(r0, r1, spread, best)
+        if best is None:
+            self._unschedulable(cluster, pod, self._failure_message(pod, nodes, used, req, pvs))
+            return None
+        node = best[3]
+        self._bind(cluster, pod, node)
+        return node, req
+
+    def _failure_message(self, pod: dict[str, Any], nodes: list[NodeFacts], used: dict, req: tuple[float, float],
+                         pvs: list) -> str:
+        """The FailedScheduling message of a pod no node fits: every node's first failing filter, counted."""
+        n = len(nodes)
+        if not nodes:
+            return "no nodes available to schedule pods"
         counts: dict[str, int] = {}
         preempt: dict[str, int] = {}
         for f in nodes:
             r = self._node_reason(pod, f, used, req, pvs)
-            if r is None:
-                feasible.append(f)
+            if r is None:  # not reached: the caller found no node that fits
                 continue
             for reason in r[0]:
                 counts[reason] = counts.get(reason, 0) + 1
             label = _NO_VICTIMS if r[1] else _NOT_HELPFUL
             preempt[label] = preempt.get(label, 0) + 1
-        if not feasible:
-            parts = sorted(f"{c} {r}" for r, c in counts.items())
-            pparts = sorted(f"{c} {r}" for r, c in preempt.items())
-            body = ", ".join(parts) if parts else "no nodes available to schedule pods"
-            msg = f"0/{n} nodes are available: {body}. preemption: 0/{n} nodes are available: {', '.join(pparts)}."
-            if not nodes:
-                msg = "no nodes available to schedule pods"
-            self._unschedulable(cluster, pod, msg)
-            return None
-        owner = next((r.get("uid") for r in pod["metadata"].get("ownerReferences") or () if r.get("controller")), None)
-        same_owner = {}
-        if owner:
-            same_owner = owner_counts.get(owner)
-            if same_owner is None:
-                same_owner = owner_counts[owner] = self._owner_counts(cluster, owner)
-
-        def score(f: _NodeFacts) -> tuple:
-            name = f.name
-            u = used.get(name, _NOTHING_USED)
-            cpu_frac = (u[0] + req[0]) / max(f.cpu, 1e-9)
-            mem_frac = (u[1] + req[1]) / max(f.memory, 1e-9)
-            return (same_owner.get(name, 0), round(cpu_frac + mem_frac, 6), u[2], name)
-
-        best = min(feasible, key=score).name
-        self._bind(cluster, pod, best)
-        return best, req
-
-    def _owner_counts(self, cluster: "SimCluster", owner_uid: str) -> dict[str, int]:
-        out: dict[str, int] = {}
-        if getattr(cluster.store, "incremental", None) is not None and getattr(cluster.store, "bucket", None) is not None:
-            for node in _nodes_by_owner(cluster).get(owner_uid, {}).values():
-                out[node] = out.get(node, 0) + 1
-            return out
-        for p in cluster.iter_objects("Pod"):
-            node = p["spec"].get("nodeName")
-            if node and any(r.get("uid") == owner_uid for r in p["metadata"].get("ownerReferences") or ()):
-                out[node] = out.get(node, 0) + 1
-        return out
+        parts = sorted(f"{c} {r}" for r, c in counts.items())
+        pparts = sorted(f"{c} {r}" for r, c in preempt.items())
+        body = ", ".join(parts) if parts else "no nodes available to schedule pods"
+        return f"0/{n} nodes are available: {body}. preemption: 0/{n} nodes are available: {', '.join(pparts)}."
 
     def _bind(self, cluster: "SimCluster", pod: dict[str, Any], node: str) -> None:
         # copy on write (stored objects are immutable): new spec, status and metadata dicts, the rest shared
