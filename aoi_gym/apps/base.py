@@ -173,9 +173,22 @@ class App:
         """Worker nodes a kind cluster needs to run every pod of the app: a node admits 110 pods and
         kube-system's DaemonSets take some, so ``pods_per_worker`` each; at least 2 (AIOpsLab's kind
         setup). The three real applications fit on 2; ``synthetic(1000)`` needs 13."""
-        pods = sum(int((o.get("spec") or {}).get("replicas", 1) or 0) for o in self.manifests()
+        manifests = self.manifests()
+        pods = sum(int((o.get("spec") or {}).get("replicas", 1) or 0) for o in manifests
                    if o["kind"] in ("Deployment", "StatefulSet"))
+        # A cluster is sized just before the app is installed: the next install(values=None) takes these
+        # freshly rendered (and only read) objects over instead of rendering them again. Keyed by this
+        # object's id, so that a copy of the App never takes over (and stores) the same dicts.
+        self.__dict__["_rendered_for_install"] = (id(self), manifests)
         return max(2, -(-pods // pods_per_worker))
+
+    def _manifests_to_install(self, values: dict[str, Any] | None) -> Manifests:
+        """Fresh manifests for :meth:`install`: the ones :meth:`kind_workers` rendered last, if any
+        (each is handed over once), else a new rendering."""
+        handed = self.__dict__.pop("_rendered_for_install", None)
+        if handed is not None and handed[0] == id(self) and not values:
+            return handed[1]
+        return self.manifests(values)
 
     def _install_rank(self, obj: dict[str, Any]) -> int:
         """Config and storage first, then Services, then stores, then the services that dial them."""
@@ -202,7 +215,7 @@ class App:
         # the rendered objects are fresh and dropped after this: a simulated cluster stores them uncopied
         create = getattr(cluster, "create_owned", None) or cluster.create
         with batch() if batch is not None else contextlib.nullcontext():
-            for obj in sorted(self.manifests(values), key=self._install_rank):
+            for obj in sorted(self._manifests_to_install(values), key=self._install_rank):
                 if obj["kind"] == "PersistentVolume":
                     try:
                         cluster.get("PersistentVolume", obj["metadata"]["name"])

@@ -40,6 +40,8 @@ _GENERATION_KINDS = frozenset(
      "PodChaos", "NetworkChaos", "CustomResourceDefinition"}
 )
 _NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+# kind -> whether it is namespaced (SimCluster.peek runs on every controller read)
+_NAMESPACED = {k: info.namespaced for k, info in KINDS.items()}
 
 
 def format_time(epoch_seconds: float) -> str:
@@ -210,6 +212,9 @@ class SimCluster:
 
     # ------------------------------------------------------------------ object API
     def _info(self, kind: str):
+        info = KINDS.get(kind)
+        if info is not None:
+            return info
         try:
             return kind_info(kind)
         except KeyError as e:
@@ -252,7 +257,10 @@ class SimCluster:
 
     def peek(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
         """Internal fast path: one stored object without a copy, or None. Do not mutate it."""
-        return self.store.peek(kind, name, namespace if kind_info(kind).namespaced else None)
+        namespaced = _NAMESPACED.get(kind)
+        if namespaced is None:
+            namespaced = kind_info(kind).namespaced  # an unknown kind: KeyError
+        return self.store.peek(kind, name, namespace if namespaced else None)
 
     def _validate_new(self, obj: dict[str, Any], owned: bool = False) -> tuple[dict[str, Any], Any]:
         if not isinstance(obj, dict) or "kind" not in obj:
@@ -289,23 +297,27 @@ class SimCluster:
     def create_owned(self, obj: dict[str, Any]) -> None:
         """Internal fast path of :meth:`create` for a fresh JSON-like object the caller hands over (it
         is stored as is, not copied, and must not be touched afterwards); returns nothing."""
-        self._create(obj, owned=True, dry_run=False)
+        self._create(obj, owned=True, dry_run=False, want_stored=False)
 
-    def _create(self, obj: dict[str, Any], owned: bool, dry_run: bool) -> dict[str, Any]:
+    def _create(self, obj: dict[str, Any], owned: bool, dry_run: bool, want_stored: bool = True) -> dict[str, Any]:
         obj, info = self._validate_new(obj, owned)
         obj = admit(self, obj)
         meta = obj["metadata"]
-        if self.store.peek(info.kind, meta["name"], meta.get("namespace")) is not None:
-            raise AlreadyExists(f'{info.resource_ref} "{meta["name"]}" already exists')
-        meta.setdefault("uid", self.new_uid())
-        meta.setdefault("creationTimestamp", self.timestamp())
-        if info.kind in _GENERATION_KINDS:
+        kind, name, ns = info.kind, meta["name"], meta.get("namespace")
+        store = self.store
+        if store.peek(kind, name, ns) is not None:
+            raise AlreadyExists(f'{info.resource_ref} "{name}" already exists')
+        meta.setdefault("uid", self.new_uid())  # (a uid is drawn even when the object brings one)
+        meta.setdefault("creationTimestamp", format_time(EPOCH + self.t))
+        if kind in _GENERATION_KINDS:
             meta["generation"] = 1
         if dry_run:
             return obj
-        self.store.put(obj)
+        store.put(obj)
         self.reconcile()
-        return self.store.peek(info.kind, meta["name"], meta.get("namespace")) or obj
+        if not want_stored:
+            return obj
+        return store.peek(kind, name, ns) or obj
 
     def replace(self, obj: dict[str, Any], dry_run: bool = False) -> dict[str, Any]:
         obj, info = self._validate_new(obj)

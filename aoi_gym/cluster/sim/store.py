@@ -68,7 +68,8 @@ class ObjectStore:
 
     # -- reads (no copies) ------------------------------------------------------------------
     def peek(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
-        return self._by_kind.get(kind, {}).get((namespace or "", name))
+        bucket = self._by_kind.get(kind)
+        return None if bucket is None else bucket.get((namespace or "", name))
 
     def iter(self, kind: str, namespace: str | None = None) -> Iterator[dict[str, Any]]:
         bucket = self._by_kind.get(kind)
@@ -150,8 +151,12 @@ class ObjectStore:
 
     def versions_sum(self, kinds: tuple[str, ...]) -> int:
         """Sum of ``kind_version`` over ``kinds`` (a controller's watch: equal sums mean no change)."""
-        get = self._kind_versions.get
-        return sum([get(k, 0) for k in kinds])
+        versions = self._kind_versions
+        total = 0
+        for k in kinds:
+            if k in versions:
+                total += versions[k]
+        return total
 
     def kind_version(self, kind: str) -> int:
         """Counter bumped by every put and remove of ``kind`` (0 for a kind never stored)."""
@@ -160,25 +165,37 @@ class ObjectStore:
     # -- writes -------------------------------------------------------------------------------
     def put(self, obj: dict[str, Any]) -> dict[str, Any]:
         """Store ``obj`` (ownership passes to the store) and stamp a new resourceVersion."""
-        self.resource_version += 1
+        # the hottest write path of the simulator (every object and status write, every event): kept to
+        # a few dict operations, with _log_change inlined
+        rv = self.resource_version = self.resource_version + 1
         meta = obj.setdefault("metadata", {})
-        meta["resourceVersion"] = str(self.resource_version)
-        kind, ns, name = obj["kind"], meta.get("namespace") or "", meta["name"]
+        meta["resourceVersion"] = str(rv)
+        kind = obj["kind"]
+        ns, name = meta.get("namespace") or "", meta["name"]
+        key = (ns, name)
         bucket = self._by_kind.get(kind)
         if bucket is None:
             bucket = self._by_kind[kind] = {}
-        old = bucket.get((ns, name))
+        old = bucket.get(key)
+        bucket[key] = obj
         if old is None:
             self._count += 1
             positions = self._positions.get(kind)
             if positions is not None:
-                positions[(ns, name)] = self.resource_version  # a new key goes last in store order
-        elif old["metadata"].get("uid") != meta.get("uid"):
-            self.uid_changes += 1
-        bucket[(ns, name)] = obj
-        self._hashes.pop((kind, ns, name), None)
-        self._kind_versions[kind] = self._kind_versions.get(kind, 0) + 1
-        self._log_change(kind, (ns, name))
+                positions[key] = rv  # a new key goes last in store order
+        else:
+            if old["metadata"].get("uid") != meta.get("uid"):
+                self.uid_changes += 1
+            # (a key not stored has no cached hash: removals drop theirs)
+            self._hashes.pop((kind, ns, name), None)
+        versions = self._kind_versions
+        versions[kind] = versions.get(kind, 0) + 1
+        changes = self._changes.get(kind)
+        if changes is None:
+            self._changes[kind] = {key: rv}
+        else:
+            changes.pop(key, None)  # re-insert: the dict's order is the order of last change
+            changes[key] = rv
         return obj
 
     def _log_change(self, kind: str, key: tuple[str, str]) -> None:

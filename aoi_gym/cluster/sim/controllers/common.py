@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.sim.cluster import EPOCH, SUFFIX_ALPHABET
+from aoi_gym.cluster.sim.store import ObjectStore
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -99,7 +100,10 @@ class SimController:
         if key is None:
             key = self.__dict__["_memo_key_str"] = self._memo_key()
         memo = cluster.private.get(key)
-        rv = self._watch_version(cluster)
+        watches, store = self.watches, cluster.store
+        # the common case inline: a watch list over the simulator's own store
+        rv = store.versions_sum(watches) if watches is not None and type(store) is ObjectStore \
+            else self._watch_version(cluster)
         if memo is not None and memo[0] == rv:
             if memo[1] == cluster.t:
                 return
@@ -115,7 +119,8 @@ class SimController:
         cluster.private[key] = [rv if after != rv else after, cluster.t, due]
 
     def next_deadline(self, cluster: "SimCluster") -> float | None:
-        memo = cluster.private.get(self._memo_key())
+        key = self.__dict__.get("_memo_key_str")
+        memo = cluster.private.get(self._memo_key() if key is None else key)
         if memo is None or memo[2] is None or memo[2] <= cluster.t:
             return None
         return memo[2]
@@ -266,6 +271,8 @@ def index_by_owner(objs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, A
 
 # ---------------------------------------------------------------------------------------------- hashing
 _HASH_MEMO: dict[str, str] = {}
+#: ``json.dumps(o, sort_keys=True, separators=(",", ":"))`` without building an encoder per call
+_sorted_compact_json = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
 
 
 def template_hash(template: dict[str, Any], collision_count: int = 0) -> str:
@@ -275,7 +282,7 @@ def template_hash(template: dict[str, Any], collision_count: int = 0) -> str:
     if "pod-template-hash" in (meta.get("labels") or {}):
         template = json_copy(template)
         template["metadata"]["labels"].pop("pod-template-hash", None)
-    data = json.dumps(template, sort_keys=True, separators=(",", ":"))
+    data = _sorted_compact_json(template)
     if collision_count:
         data += str(collision_count)
     out = _HASH_MEMO.get(data)
@@ -526,7 +533,7 @@ def rv_signature(objs: Iterable[dict[str, Any]]) -> str:
 
 def stable_hash(*parts: Any, n: int = 64) -> str:
     """Deterministic hex digest of ``parts`` (container ids, image digests)."""
-    h = hashlib.blake2b("|".join(str(p) for p in parts).encode(), digest_size=32).hexdigest()
+    h = hashlib.blake2b("|".join([str(p) for p in parts]).encode(), digest_size=32).hexdigest()
     return h[:n]
 
 
