@@ -272,9 +272,15 @@ class DeploymentController(SimController):
         if rolling and surge == 0 and unavailable == 0:
             unavailable = 1
         h = stored_template_hash(spec.get("template"))
-        new_rs = next((r for r in rss if (r["metadata"].get("labels") or {}).get("pod-template-hash") == h), None)
-        old_rss = sorted((r for r in rss if r is not new_rs), key=lambda r: (_revision(r), r["metadata"]["name"]))
-        max_rev = max((_revision(r) for r in rss), default=0)
+        if not rss:  # a new Deployment (or all its RSs gone)
+            new_rs, old_rss, max_rev = None, [], 0
+        elif len(rss) == 1 and (rss[0]["metadata"].get("labels") or {}).get("pod-template-hash") == h:
+            # the steady state: one RS, for the current template (it has the highest revision)
+            new_rs, old_rss, max_rev = rss[0], [], _revision(rss[0])
+        else:
+            new_rs = next((r for r in rss if (r["metadata"].get("labels") or {}).get("pod-template-hash") == h), None)
+            old_rss = sorted((r for r in rss if r is not new_rs), key=lambda r: (_revision(r), r["metadata"]["name"]))
+            max_rev = max((_revision(r) for r in rss), default=0)
         created_now = False
         if not spec.get("paused"):
             if new_rs is None:
@@ -368,10 +374,11 @@ class DeploymentController(SimController):
         prev = d.get("status") or {}
         replicas = ready = available = 0
         for r in rss:  # the three sums in one pass (this runs for every synced Deployment)
-            rst = r.get("status") or {}
-            replicas += int(rst.get("replicas", 0) or 0)
-            ready += int(rst.get("readyReplicas", 0) or 0)
-            available += int(rst.get("availableReplicas", 0) or 0)
+            rst = r.get("status")
+            if rst:
+                replicas += int(rst.get("replicas", 0) or 0)
+                ready += int(rst.get("readyReplicas", 0) or 0)
+                available += int(rst.get("availableReplicas", 0) or 0)
         updated = _st(new_rs, "replicas") if new_rs else 0
         status: dict[str, Any] = {"observedGeneration": meta.get("generation", 1), "replicas": replicas}
         if updated:
@@ -383,8 +390,19 @@ class DeploymentController(SimController):
         if want - available > 0:
             status["unavailableReplicas"] = want - available
         now = cluster.timestamp()
-        old_conds = prev.get("conditions") or []
-        old_avail = next((c for c in old_conds if c["type"] == "Available"), None)
+        # the first condition of each type, looking no further than the later of the two (as two next()s would)
+        old_avail = old_prog = None
+        for c in prev.get("conditions") or ():
+            ctype = c["type"]
+            if ctype == "Available":
+                if old_avail is None:
+                    old_avail = c
+                    if old_prog is not None:
+                        break
+            elif ctype == "Progressing" and old_prog is None:
+                old_prog = c
+                if old_avail is not None:
+                    break
         if available >= want - unavailable:
             a = ("True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
         else:
@@ -392,14 +410,13 @@ class DeploymentController(SimController):
         keep = old_avail if old_avail and (old_avail.get("status"), old_avail.get("reason")) == a[:2] else None
         conds = [_condition("Available", a, keep["lastUpdateTime"] if keep else now, old_avail, now)]
         # Progressing
-        old_prog = next((c for c in old_conds if c["type"] == "Progressing"), None)
         rs_name = new_rs["metadata"]["name"] if new_rs else ""
-        old_old = replicas - updated
-        prev_old = int(prev.get("replicas", 0) or 0) - int(prev.get("updatedReplicas", 0) or 0)
+        prev_updated = int(prev.get("updatedReplicas", 0) or 0)
+        prev_old = int(prev.get("replicas", 0) or 0) - prev_updated
         complete = updated == want and replicas == want and available == want
         progressing = (
-            updated > int(prev.get("updatedReplicas", 0) or 0)
-            or old_old < prev_old
+            updated > prev_updated
+            or replicas - updated < prev_old
             or ready > int(prev.get("readyReplicas", 0) or 0)
             or available > int(prev.get("availableReplicas", 0) or 0)
         )
@@ -421,7 +438,7 @@ class DeploymentController(SimController):
             else:
                 due = started + float(deadline_s)
         if prog is None and old_prog is not None:
-            conds.append(json_copy(old_prog))
+            conds.append(old_prog)  # unchanged: shared with the stored version (stored objects are immutable)
         elif prog is not None:
             same = (
                 old_prog is not None
