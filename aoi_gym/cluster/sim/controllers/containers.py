@@ -16,6 +16,7 @@ reset after 10 minutes without a restart.
 from __future__ import annotations
 
 import functools
+import hashlib
 from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.sim.controllers.common import emit, format_go_duration, stable_hash
@@ -85,6 +86,43 @@ def _probe_num(probe: dict[str, Any], key: str) -> float:
         return float(probe.get(key, default))
     except (TypeError, ValueError):
         return float(default)
+
+
+class _Facts:
+    """What the state machine reads from a container spec, worked out once per spec object (a start
+    asks for the policy and the probes' numbers several times)."""
+
+    __slots__ = ("spec", "policy", "ready_probe", "ready_delay", "ready_period", "live_probe", "live_delay",
+                 "live_span", "env_refs")
+
+    def __init__(self, c_spec: dict[str, Any]) -> None:
+        self.spec = c_spec  # held, so that id(c_spec) is not reused while the memo entry lives
+        self.policy = _policy(c_spec)
+        rp = self.ready_probe = _probe(c_spec, "readinessProbe")
+        if rp is not None:
+            self.ready_delay = _probe_num(rp, "initialDelaySeconds")
+            self.ready_period = _probe_num(rp, "periodSeconds")
+        lp = self.live_probe = _probe(c_spec, "livenessProbe")
+        if lp is not None:
+            self.live_delay = _probe_num(lp, "initialDelaySeconds")
+            self.live_span = _probe_num(lp, "periodSeconds") * _probe_num(lp, "failureThreshold")
+        # config_error can only find something when an env entry refers to a ConfigMap/Secret
+        self.env_refs = bool(c_spec.get("envFrom")) or any(
+            isinstance(e, dict) and isinstance(e.get("valueFrom"), dict) for e in c_spec.get("env") or ())
+
+
+# id(container spec) -> its facts; a pure memo of immutable (stored) specs, each entry holding its spec
+_FACTS: dict[int, _Facts] = {}
+
+
+def facts(c_spec: dict[str, Any]) -> _Facts:
+    """The :class:`_Facts` of a container spec (which, like every stored object, is never modified)."""
+    f = _FACTS.get(id(c_spec))
+    if f is None or f.spec is not c_spec:
+        if len(_FACTS) > 16384:
+            _FACTS.clear()
+        f = _FACTS[id(c_spec)] = _Facts(c_spec)
+    return f
 
 
 def _probe_port(port: Any, c_spec: dict[str, Any]) -> Any:
@@ -170,7 +208,21 @@ def _node_of(pod: dict[str, Any]) -> str:
 
 
 def _ev(cluster, pod, rec, name, reason, message, type="Normal", times=1) -> None:
-    emit(cluster, pod, reason, message, type=type, component="kubelet", host=_node_of(pod), field_path=_field_path(rec, name), times=times)
+    """``emit`` of a container's event. Three or more per container start: the namespace check and
+    the call of SimCluster's recorder (past record_event's own namespace look-up) are written out."""
+    record = getattr(cluster, "_record_event", None)
+    if record is None:
+        emit(cluster, pod, reason, message, type=type, component="kubelet", host=_node_of(pod),
+             field_path=_field_path(rec, name), times=times)
+        return
+    ns = pod["metadata"].get("namespace") or "default"
+    ns_obj = cluster.store.peek("Namespace", ns)
+    if ns_obj is None or "deletionTimestamp" in ns_obj["metadata"]:
+        return  # missing or terminating: no events (as emit)
+    field_path = f"spec.{'initContainers' if rec['init'] else 'containers'}{{{name}}}"
+    host = pod["spec"].get("nodeName", "")
+    for _ in range(times):
+        record(pod, ns, reason, message, type, "kubelet", host, field_path)
 
 
 def _policy(c_spec: dict[str, Any]) -> str:
@@ -200,11 +252,11 @@ def _pull_figures(image: str) -> tuple[float, int]:
     return secs, size
 
 
-def _pull_events(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_spec: dict[str, Any], restart: bool) -> None:
+def _pull_events(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_spec: dict[str, Any], restart: bool,
+                 f: _Facts) -> None:
     name, image = c_spec["name"], c_spec.get("image", "")
     images = cluster.private.setdefault("images", {}).setdefault(_node_of(pod), [])
-    policy = _policy(c_spec)
-    if policy != "Always" and (restart or image_present(cluster, pod, image)):
+    if f.policy != "Always" and (restart or image_present(cluster, pod, image)):
         _ev(cluster, pod, rec, name, "Pulled", f'Container image "{image}" already present on machine')
         return
     secs, size = _pull_figures(image)
@@ -215,11 +267,18 @@ def _pull_events(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any]
         images.append(image)
 
 
+def _container_id(uid: Any, name: str, n: int, at: float) -> str:
+    """``"containerd://" + stable_hash(uid, name, n, at)`` with the parts joined in one f-string (the
+    same text: str() and format() agree on str, int, float and None)."""
+    return "containerd://" + hashlib.blake2b(f"{uid}|{name}|{n}|{at}".encode(), digest_size=32).hexdigest()
+
+
 def _start(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_spec: dict[str, Any], at: float, restart: bool) -> None:
     """Start the instance described by rec['plan'] at ``at`` (or fail its image pull)."""
     plan = rec["plan"]
+    f = facts(c_spec)
     name, image = c_spec["name"], c_spec.get("image", "")
-    if not plan[_IMAGE_OK] and (_policy(c_spec) == "Always" or not image_present(cluster, pod, image)):
+    if not plan[_IMAGE_OK] and (f.policy == "Always" or not image_present(cluster, pod, image)):
         err = plan[_IMAGE_ERR] or (
             f'rpc error: code = NotFound desc = failed to pull and unpack image "{normalize_image(image)}": failed to '
             f'resolve reference "{normalize_image(image)}": {normalize_image(image)}: not found'
@@ -229,37 +288,41 @@ def _start(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_sp
         _ev(cluster, pod, rec, name, "Failed", f'Failed to pull image "{image}": {err}', "Warning")
         _ev(cluster, pod, rec, name, "Failed", "Error: ErrImagePull", "Warning")
         return
-    _pull_events(cluster, pod, rec, c_spec, restart or rec["pulled"])
+    _pull_events(cluster, pod, rec, c_spec, restart or rec["pulled"], f)
     rec["pulled"] = True
-    err = config_error(cluster, pod, c_spec)
+    err = config_error(cluster, pod, c_spec) if f.env_refs else None
     if err is not None:
         rec.update(st="cfg", msg=err, due=None)
         _ev(cluster, pod, rec, name, "Failed", f"Error: {err}", "Warning")
         return
-    rec.update(st="run", start=at, fin=None, code=None, reason=None, msg=None, pulls=0, rprobe=0, image=image,
-               cid="containerd://" + stable_hash(pod["metadata"].get("uid"), name, rec["n"], at))
+    # (what rec.update(st=..., cid=...) did, key by key: every key exists already, so the order stays)
+    rec["st"] = "run"
+    rec["start"] = at
+    rec["fin"] = rec["code"] = rec["reason"] = rec["msg"] = None
+    rec["pulls"] = rec["rprobe"] = 0
+    rec["image"] = image
+    rec["cid"] = _container_id(pod["metadata"].get("uid"), name, rec["n"], at)
     _ev(cluster, pod, rec, name, "Created", f"Created container {name}")
     _ev(cluster, pod, rec, name, "Started", f"Started container {name}")
-    rec["due"] = _next_run_event(rec, c_spec, at)
+    rec["due"] = _next_run_event(rec, f, at)
 
 
-def _ready_at(rec: dict[str, Any], c_spec: dict[str, Any]) -> float | None:
+def _ready_at(rec: dict[str, Any], f: _Facts) -> float | None:
     """When the running instance becomes ready (None: never)."""
     if rec["init"]:
         return None
-    probe = _probe(c_spec, "readinessProbe")
-    if probe is None:
+    if f.ready_probe is None:
         return rec["start"]
-    if not rec["plan"][_READY]:
+    plan = rec["plan"]
+    if not plan[_READY]:
         return None
-    return rec["start"] + max(rec["plan"][_READY_DELAY], _probe_num(probe, "initialDelaySeconds"))
+    return rec["start"] + max(plan[_READY_DELAY], f.ready_delay)
 
 
-def _kill_at(rec: dict[str, Any], c_spec: dict[str, Any]) -> float | None:
-    probe = _probe(c_spec, "livenessProbe")
-    if probe is None or rec["plan"][_LIVE] or rec["init"]:
+def _kill_at(rec: dict[str, Any], f: _Facts) -> float | None:
+    if f.live_probe is None or rec["plan"][_LIVE] or rec["init"]:
         return None
-    return rec["start"] + _probe_num(probe, "initialDelaySeconds") + _probe_num(probe, "periodSeconds") * _probe_num(probe, "failureThreshold")
+    return rec["start"] + f.live_delay + f.live_span
 
 
 def _exit_at(rec: dict[str, Any]) -> float | None:
@@ -269,12 +332,18 @@ def _exit_at(rec: dict[str, Any]) -> float | None:
     return rec["start"] + float(after)
 
 
-def _next_run_event(rec: dict[str, Any], c_spec: dict[str, Any], now: float) -> float | None:
-    times = [x for x in (_exit_at(rec), _kill_at(rec, c_spec)) if x is not None and x >= now]
-    ready_at = _ready_at(rec, c_spec)
-    if ready_at is not None and ready_at > now:
-        times.append(ready_at)
-    return min(times) if times else None
+def _next_run_event(rec: dict[str, Any], f: _Facts, now: float) -> float | None:
+    """The earliest of exit, liveness kill (both from ``now`` on) and becoming ready (after ``now``)."""
+    best = _exit_at(rec)
+    if best is not None and best < now:
+        best = None
+    kill_at = _kill_at(rec, f)
+    if kill_at is not None and kill_at >= now and (best is None or kill_at < best):
+        best = kill_at
+    ready_at = _ready_at(rec, f)
+    if ready_at is not None and ready_at > now and (best is None or ready_at < best):
+        best = ready_at
+    return best
 
 
 def _terminated(rec: dict[str, Any]) -> dict[str, Any]:
@@ -321,17 +390,17 @@ def restart_now(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any],
     _start(cluster, pod, rec, c_spec, at, restart=True)
 
 
-def _emit_probe_failures(cluster, pod, rec, c_spec, upto: float) -> None:
+def _emit_probe_failures(cluster, pod, rec, c_spec, f: _Facts, upto: float) -> None:
     """Unhealthy events for readiness probe failures of the running instance up to ``upto``."""
-    probe = _probe(c_spec, "readinessProbe")
+    probe = f.ready_probe
     if probe is None or rec["st"] != "run" or rec["init"]:
         return
-    first = rec["start"] + _probe_num(probe, "initialDelaySeconds")
-    ready_at = _ready_at(rec, c_spec)
+    first = rec["start"] + f.ready_delay
+    ready_at = _ready_at(rec, f)
     end = upto if ready_at is None else min(upto, ready_at - 1e-9)
     if end < first:
         return
-    n = int((end - first) // max(_probe_num(probe, "periodSeconds"), 1.0)) + 1
+    n = int((end - first) // max(f.ready_period, 1.0)) + 1
     if n > rec["rprobe"]:
         msg = rec["plan"][_PROBE_MSG] or _default_probe_message(probe, (pod.get("status") or {}).get("podIP", ""), c_spec)
         _ev(cluster, pod, rec, c_spec["name"], "Unhealthy", f"Readiness probe failed: {msg}", "Warning", times=n - rec["rprobe"])
@@ -341,6 +410,7 @@ def _emit_probe_failures(cluster, pod, rec, c_spec, upto: float) -> None:
 def advance_record(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_spec: dict[str, Any]) -> None:
     """Apply every transition of the container due up to ``cluster.t``."""
     t = cluster.t
+    f = facts(c_spec)
     if rec["st"] == "cfg":
         err = config_error(cluster, pod, c_spec)
         if err is None:
@@ -349,12 +419,12 @@ def advance_record(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, An
             rec["msg"] = err
             _ev(cluster, pod, rec, c_spec["name"], "Failed", f"Error: {err}", "Warning")
     for _ in range(1000):
-        if rec["st"] == "run":
-            _emit_probe_failures(cluster, pod, rec, c_spec, min(t, rec["due"]) if rec["due"] is not None else t)
+        st = rec["st"]
+        if st == "run" and f.ready_probe is not None:
+            _emit_probe_failures(cluster, pod, rec, c_spec, f, min(t, rec["due"]) if rec["due"] is not None else t)
         due = rec["due"]
         if due is None or due > t:
             return
-        st = rec["st"]
         if st == "create":
             _start(cluster, pod, rec, c_spec, due, restart=False)
         elif st == "pullerr":
@@ -371,7 +441,7 @@ def advance_record(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, An
         elif st == "backoff":
             restart_now(cluster, pod, rec, c_spec, due)
         elif st == "run":
-            exit_at, kill_at = _exit_at(rec), _kill_at(rec, c_spec)
+            exit_at, kill_at = _exit_at(rec), _kill_at(rec, f)
             if exit_at is not None and exit_at <= due and (kill_at is None or exit_at <= kill_at):
                 plan = rec["plan"]
                 code, reason = (plan[_CODE], plan[_REASON]) if plan[_EXIT_AFTER] is not None else (0, "Completed")
@@ -381,48 +451,50 @@ def advance_record(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, An
                     code = 137
                 terminate(cluster, pod, rec, c_spec, exit_at, code, reason)
             elif kill_at is not None and kill_at <= due:
-                probe = _probe(c_spec, "livenessProbe") or {}
+                probe = f.live_probe or {}
                 msg = rec["plan"][_PROBE_MSG] or _default_probe_message(probe, (pod.get("status") or {}).get("podIP", ""), c_spec)
                 name = c_spec["name"]
                 _ev(cluster, pod, rec, name, "Unhealthy", f"Liveness probe failed: {msg}", "Warning", times=int(_probe_num(probe, "failureThreshold")))
                 _ev(cluster, pod, rec, name, "Killing", f"Container {name} failed liveness probe, will be restarted")
                 terminate(cluster, pod, rec, c_spec, kill_at, 137, "Error")
             else:
-                rec["due"] = _next_run_event(rec, c_spec, due)
+                rec["due"] = _next_run_event(rec, f, due)
         else:
             rec["due"] = None
     rec["due"] = None  # pragma: no cover - guard against a runaway loop
 
 
 # ---------------------------------------------------------------------------------------------- status
+_WAITING_REASON = {"create": "ContainerCreating", "pullerr": "ErrImagePull", "pullbo": "ImagePullBackOff",
+                   "backoff": "CrashLoopBackOff", "cfg": "CreateContainerConfigError"}
+
+
 def container_status(cluster: "SimCluster", rec: dict[str, Any], c_spec: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """(the API's containerStatus entry, ready) for a record at ``cluster.t``."""
     st = rec["st"]
-    image = c_spec.get("image", "")
     ready = False
     if st == "run":
         state = {"running": {"startedAt": cluster.timestamp(rec["start"])}}
-        ra = _ready_at(rec, c_spec)
+        ra = _ready_at(rec, facts(c_spec))
         ready = ra is not None and ra <= cluster.t
-    elif st in ("dead", "done"):
+    elif st == "dead" or st == "done":
         state = {"terminated": _terminated(rec)}
     else:
-        reason = {"create": "ContainerCreating", "pullerr": "ErrImagePull", "pullbo": "ImagePullBackOff",
-                  "backoff": "CrashLoopBackOff", "cfg": "CreateContainerConfigError"}[st]
-        waiting: dict[str, Any] = {"reason": reason}
+        waiting: dict[str, Any] = {"reason": _WAITING_REASON[st]}
         if rec["msg"]:
             waiting["message"] = rec["msg"]
         state = {"waiting": waiting}
-    pulled = rec["cid"] is not None
-    out: dict[str, Any] = {}
-    if pulled:
-        out["containerID"] = rec["cid"]
-    out["image"] = normalize_image(rec["image"] or image) if pulled else image
-    out["imageID"] = _image_id(rec["image"] or image) if pulled else ""
+    cid = rec["cid"]
+    if cid is not None:  # pulled: containerd's names
+        image = rec["image"] or c_spec.get("image", "")
+        out: dict[str, Any] = {"containerID": cid, "image": normalize_image(image), "imageID": _image_id(image)}
+    else:
+        out = {"image": c_spec.get("image", ""), "imageID": ""}
     if st == "backoff":  # the instance that just died is the last state while the kubelet waits
         out["lastState"] = {"terminated": _terminated(rec)}
     else:
-        out["lastState"] = {"terminated": dict(rec["last"])} if rec["last"] else {}
+        last = rec["last"]
+        out["lastState"] = {"terminated": dict(last)} if last else {}
     out["name"] = c_spec["name"]
     out["ready"] = ready
     out["restartCount"] = rec["n"]

@@ -130,9 +130,22 @@ def pod_record(cluster: "SimCluster", pod: dict[str, Any]) -> dict[str, Any] | N
     return cluster.private.get("kubelet", {}).get(pod["metadata"].get("uid"))
 
 
-def _specs(pod: dict[str, Any]) -> list[tuple[str, dict[str, Any], bool]]:
-    out = [("i:" + c["name"], c, True) for c in pod["spec"].get("initContainers") or ()]
-    out += [(c["name"], c, False) for c in pod["spec"].get("containers") or ()]
+# id(pod spec) -> (spec, its _specs); a pure memo of immutable (stored) specs, each entry holding its
+# spec so that the id is not reused while the entry lives (a pod keeps its spec through status writes)
+_SPECS: dict[int, tuple[dict[str, Any], tuple[tuple[str, dict[str, Any], bool], ...]]] = {}
+
+
+def _specs(pod: dict[str, Any]) -> tuple[tuple[str, dict[str, Any], bool], ...]:
+    """(record key, container spec, init) of the pod's init containers, then its containers."""
+    spec = pod["spec"]
+    hit = _SPECS.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    out = tuple([("i:" + c["name"], c, True) for c in spec.get("initContainers") or ()]
+                + [(c["name"], c, False) for c in spec.get("containers") or ()])
+    if len(_SPECS) > 16384:
+        _SPECS.clear()
+    _SPECS[id(spec)] = (spec, out)
     return out
 
 
@@ -225,27 +238,40 @@ def sync_pod(cluster: "SimCluster", pod: dict[str, Any], node: dict[str, Any]) -
     return prec
 
 
-def _cond(prev_of: dict[Any, dict[str, Any]], ctype: str, status: str, now: str, reason: str | None = None,
-          message: str | None = None) -> dict[str, Any]:
-    """A pod condition as ``set_condition`` builds it (with lastProbeTime): the old lastTransitionTime
-    is kept while the status holds. ``prev_of``: the old conditions by type (first of a type wins)."""
-    prev = prev_of.get(ctype)
-    cond: dict[str, Any] = {"type": ctype, "status": status, "lastProbeTime": None,
-                            "lastTransitionTime": prev["lastTransitionTime"] if prev and prev.get("status") == status else now}
-    if reason:
-        cond["reason"] = reason
-    if message:
-        cond["message"] = message
-    return cond
+def _conditions(old: dict[str, Any], now: str, want: tuple[tuple[str, str, str | None, str | None], ...]) -> list[dict[str, Any]]:
+    """The pod's conditions as ``set_condition`` builds them (with lastProbeTime), one per (type,
+    status, reason, message) of ``want`` in that order, then PodScheduled as it was: the old
+    lastTransitionTime is kept while the status holds (the old conditions by type, first one wins)."""
+    prev_of: dict[Any, dict[str, Any]] = {}
+    for c in old.get("conditions") or ():
+        ctype = c.get("type")
+        if ctype not in prev_of:
+            prev_of[ctype] = c
+    conds = []
+    for ctype, status, reason, message in want:
+        prev = prev_of.get(ctype)
+        cond: dict[str, Any] = {"type": ctype, "status": status, "lastProbeTime": None,
+                                "lastTransitionTime": prev["lastTransitionTime"] if prev and prev.get("status") == status else now}
+        if reason:
+            cond["reason"] = reason
+        if message:
+            cond["message"] = message
+        conds.append(cond)
+    sched = prev_of.get("PodScheduled")
+    conds.append(dict(sched) if sched else {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": now})
+    return conds
+
+
+_READY_TRUE = (("Ready", "True", None, None), ("ContainersReady", "True", None, None))
+_COMPLETED = (("Ready", "False", "PodCompleted", None), ("ContainersReady", "False", "PodCompleted", None))
+_INITIALIZED = ("Initialized", "True", None, None)
+_STARTED = {False: ("PodReadyToStartContainers", "True", None, None), True: ("PodReadyToStartContainers", "False", None, None)}
 
 
 def _write_status(cluster, pod, node, prec, mount, init_done, init_failed, specs=None) -> None:
     t = cluster.t
     now = cluster.timestamp()
     old = pod.get("status") or {}
-    prev_of: dict[Any, dict[str, Any]] = {}
-    for c in old.get("conditions") or ():
-        prev_of.setdefault(c.get("type"), c)
     main: list[tuple[dict, dict]] = []
     init_statuses, statuses, unready, incomplete = [], [], [], []
     probing = False
@@ -274,38 +300,33 @@ def _write_status(cluster, pod, node, prec, mount, init_done, init_failed, specs
     if len(statuses) > 1:
         statuses.sort(key=lambda s: s["name"])
     phase = _phase(pod, main, init_failed, init_done)
-    conds = [_cond(prev_of, "PodReadyToStartContainers", "False" if mount else "True", now)]
     if incomplete:
-        conds.append(_cond(prev_of, "Initialized", "False", now, "ContainersNotInitialized",
-                           f"containers with incomplete status: [{' '.join(incomplete)}]"))
+        initialized = ("Initialized", "False", "ContainersNotInitialized", f"containers with incomplete status: [{' '.join(incomplete)}]")
     else:
-        conds.append(_cond(prev_of, "Initialized", "True", now))
+        initialized = _INITIALIZED
     if phase in ("Succeeded", "Failed"):
-        conds.append(_cond(prev_of, "Ready", "False", now, "PodCompleted"))
-        conds.append(_cond(prev_of, "ContainersReady", "False", now, "PodCompleted"))
+        ready_conds = _COMPLETED
     elif unready:
         msg = f"containers with unready status: [{' '.join(unready)}]"
-        conds.append(_cond(prev_of, "Ready", "False", now, "ContainersNotReady", msg))
-        conds.append(_cond(prev_of, "ContainersReady", "False", now, "ContainersNotReady", msg))
+        ready_conds = (("Ready", "False", "ContainersNotReady", msg), ("ContainersReady", "False", "ContainersNotReady", msg))
     else:
-        conds.append(_cond(prev_of, "Ready", "True", now))
-        conds.append(_cond(prev_of, "ContainersReady", "True", now))
-    sched = prev_of.get("PodScheduled")
-    conds.append(dict(sched) if sched else {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": now})
+        ready_conds = _READY_TRUE
+    conds = _conditions(old, now, (_STARTED[bool(mount)], initialized, *ready_conds))
     host_ip = _node_ip(node)
     status: dict[str, Any] = {"conditions": conds, "containerStatuses": statuses, "hostIP": host_ip, "hostIPs": [{"ip": host_ip}]}
     if init_statuses:
         status["initContainerStatuses"] = init_statuses
     status["phase"] = phase
-    if prec["ip"]:
-        status["podIP"] = prec["ip"]
-        status["podIPs"] = [{"ip": prec["ip"]}]
+    ip = prec["ip"]
+    if ip:
+        status["podIP"] = ip
+        status["podIPs"] = [{"ip": ip}]
     status["qosClass"] = old.get("qosClass") or qos_class(pod["spec"])
     status["startTime"] = cluster.timestamp(prec["t0"])
     prec["probing"] = probing
     prec["due"] = due if due is not None and due > t else None
     meta = pod["metadata"]
-    cur = cluster.peek("Pod", meta["name"], meta["namespace"])
+    cur = cluster.store.peek("Pod", meta["name"], meta["namespace"])
     if cur is not None and cur.get("status") != status:
         new = dict(cur)  # copy on write: unchanged parts (spec) are shared with the stored version
         new["metadata"] = dict(cur["metadata"])
@@ -369,11 +390,18 @@ class Kubelet(SimController):
         for key, pod in store.changed_since("Pod", since):
             if pod is None:
                 return None, None  # its record must go: a full pass finds every orphan
+            meta = pod["metadata"]
             old = uid_at.get(key)
-            if old is not None and old != pod["metadata"].get("uid"):
-                return None, None  # replaced under the same name: the old record is an orphan
+            if old is not None:
+                if old != meta.get("uid"):
+                    return None, None  # replaced under the same name: the old record is an orphan
+                prec = recs.get(old)
+                if prec is not None and prec["rv"] == meta.get("resourceVersion") and "deletionTimestamp" not in meta:
+                    # synced at this version (most often: the kubelet's own status write of the last
+                    # pass): the pass would skip it unless it is due or active, which come below
+                    continue
             visit.add(key)
-            if "deletionTimestamp" in pod["metadata"]:
+            if "deletionTimestamp" in meta:
                 deleting.add(key)
         t = cluster.t
         heap, dues, key_of = index["heap"], index["due"], index["key"]
