@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable
 
-from aoi_gym.cluster.sim.controllers.common import MemoPass, memo_fresh, memo_store
+from aoi_gym.cluster.sim.controllers.common import MemoPass, SimController, memo_fresh, memo_store
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
 
-__all__ = ["run_keeping", "single_own_write"]
+__all__ = ["KeepingPass", "NoRepassOfKeptWrites", "changed_uids_not_kept", "single_own_write"]
 
 
 def single_own_write(cluster: "SimCluster", before: int, obj: dict[str, Any]) -> str | None:
@@ -32,25 +32,77 @@ def single_own_write(cluster: "SimCluster", before: int, obj: dict[str, Any]) ->
     return rv if cur is not None and cur["metadata"].get("resourceVersion") == rv else None
 
 
-def run_keeping(p: MemoPass, uid: str, signature: str,
-                fn: Callable[[int], tuple[float | None, str | None]]) -> None:
-    """``p.run(uid, signature, ...)`` where ``fn(rv before the sync)`` returns (deadline, ``after``):
-    ``after`` is the object's signature once the sync's writes are stored when syncing again with it
-    is known to write nothing and to give the same deadline (None: not known). A sync that wrote
-    something keeps its memo under ``after``; one that wrote nothing under ``signature``."""
-    cluster = p.cluster
-    fresh, due = memo_fresh(cluster, p.book, uid, signature)
-    if not fresh:
-        store = cluster.store
-        before = store.resource_version
-        due, after = fn(before)
-        if due is not None and due <= cluster.t:
-            cluster.private.get(p.book, {}).pop(uid, None)
-        elif store.resource_version == before:
-            memo_store(cluster, p.book, uid, signature, due)
-        elif after is not None:
-            memo_store(cluster, p.book, uid, after, due)
-        else:
-            cluster.private.get(p.book, {}).pop(uid, None)
-    if due is not None and (p.due is None or due < p.due):
-        p.due = due
+class KeepingPass(MemoPass):
+    """A :class:`MemoPass` whose :meth:`run_keeping` keeps memos through the objects' own writes;
+    ``all_kept`` stays True while every object the pass synced ends it with a memo."""
+
+    def __init__(self, cluster: "SimCluster", kind: str, book: str, dirty: set[str] | None) -> None:
+        super().__init__(cluster, kind, book, dirty)
+        self.all_kept = True
+        self.kept: set[str] = set()  # resourceVersions of the writes whose memo was kept
+
+    def run_keeping(self, uid: str, signature: str, fn: Callable[[int], tuple[float | None, str | None]]) -> None:
+        """``run(uid, signature, ...)`` where ``fn(rv before the sync)`` returns (deadline, ``after``):
+        ``after`` is the object's signature once the sync's writes are stored, when syncing again with it
+        is known to write nothing and to give the same deadline (None: not known). A sync that wrote
+        something keeps its memo under ``after``; one that wrote nothing under ``signature``."""
+        cluster = self.cluster
+        fresh, due = memo_fresh(cluster, self.book, uid, signature)
+        if not fresh:
+            store = cluster.store
+            before = store.resource_version
+            due, after = fn(before)
+            if due is not None and due <= cluster.t:
+                cluster.private.get(self.book, {}).pop(uid, None)
+                self.all_kept = False
+            elif store.resource_version == before:
+                memo_store(cluster, self.book, uid, signature, due)
+            elif after is not None:  # (given only when the sync's one write was the object itself)
+                memo_store(cluster, self.book, uid, after, due)
+                self.kept.add(str(store.resource_version))
+            else:
+                cluster.private.get(self.book, {}).pop(uid, None)
+                self.all_kept = False
+        if due is not None and (self.due is None or due < self.due):
+            self.due = due
+
+    def finish(self) -> float | None:
+        caches = getattr(self.cluster, "caches", None)
+        if caches is not None:
+            caches["kept-writes:" + self.book] = self.kept
+        return super().finish()
+
+
+def changed_uids_not_kept(cluster: "SimCluster", kind: str, since: int, into: set[str], book: str) -> set[str]:
+    """``changed_uids`` less the objects whose last change is a write of the previous pass that kept
+    its memo (``KeepingPass`` in ``cluster.private[book]``): that memo holds their current version, so
+    the pass would only find it fresh. (Without the record, e.g. after a restore, nothing is left out.)"""
+    caches = getattr(cluster, "caches", None)
+    kept = (caches or {}).get("kept-writes:" + book) or ()
+    for _key, obj in cluster.store.changed_since(kind, since):
+        if obj is not None:
+            meta = obj["metadata"]
+            if meta.get("resourceVersion") not in kept:
+                into.add(meta.get("uid", ""))
+    return into
+
+
+class NoRepassOfKeptWrites(SimController):
+    """Base of a controller whose pass is a :class:`KeepingPass` (``sync`` sets ``self._all_kept``).
+
+    ``SimController.reconcile`` runs a pass that wrote something again next round, so that it sees its
+    own writes. When every object the pass synced ended it with a memo, that re-pass is known to do
+    nothing: the objects it wrote hold memos under their new versions, every other object's memo is
+    as the pass left it, and no object is without one (those are always synced). The controller's
+    memo then records the store as the pass left it, and the next pass comes with the next change.
+    """
+
+    _all_kept = False
+
+    def reconcile(self, cluster: "SimCluster") -> None:
+        self._all_kept = False
+        super().reconcile(cluster)
+        if self._all_kept:
+            memo = cluster.private.get(self._memo_key())
+            if memo is not None and memo[1] == cluster.t:
+                memo[0] = self._watch_version(cluster)

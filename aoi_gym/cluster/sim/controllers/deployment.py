@@ -12,13 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.sim.controllers.common import (
-    MemoPass,
     ts_to_t,
-    SimController,
     emit,
     owner_index,
     changed_owners,
-    changed_uids,
     pass_window,
     rv_signature,
     owner_ref,
@@ -27,7 +24,12 @@ from aoi_gym.cluster.sim.controllers.common import (
     remove_object,
     scaled_value,
 )
-from aoi_gym.cluster.sim.controllers.deploy_memo import run_keeping, single_own_write
+from aoi_gym.cluster.sim.controllers.deploy_memo import (
+    KeepingPass,
+    NoRepassOfKeptWrites,
+    changed_uids_not_kept,
+    single_own_write,
+)
 from aoi_gym.cluster.sim.controllers.podtemplate import defaulted_template, note_defaulted_template, stored_template_hash
 
 if TYPE_CHECKING:
@@ -156,7 +158,7 @@ def _any_recreate(cluster: "SimCluster") -> bool:
                                   lambda: {k for k, d in store.bucket("Deployment").items() if _recreates(d)}, update))
 
 
-class DeploymentController(SimController):
+class DeploymentController(NoRepassOfKeptWrites):
     """Reconciles Deployments into ReplicaSets and writes Deployment status."""
 
     name = "deployment-controller"
@@ -166,7 +168,7 @@ class DeploymentController(SimController):
         since = pass_window(cluster, self.name)
         dirty = changed_owners(cluster, self.name, "ReplicaSet", since)
         if dirty is not None:
-            changed_uids(cluster, "Deployment", since, dirty)
+            changed_uids_not_kept(cluster, "Deployment", since, dirty, "memo:deploy")
             if _any_recreate(cluster) and \
                     cluster.store.changed_since("Pod", since):
                 dirty = None  # Recreate deployments depend on their pods: check every deployment
@@ -175,7 +177,7 @@ class DeploymentController(SimController):
         kind_version = getattr(cluster.store, "kind_version", None)
         rs_version = None if kind_version is None else kind_version("ReplicaSet")
         pods_by_owner: dict[str, list[dict[str, Any]]] | None = None
-        p = MemoPass(cluster, "Deployment", "memo:deploy", dirty)
+        p = KeepingPass(cluster, "Deployment", "memo:deploy", dirty)
         for d, uid in p.objects():
             rss = rs_by_owner.get(uid, [])
             recreate = (d.get("spec") or {}).get("strategy", {}).get("type") == "Recreate"
@@ -202,7 +204,8 @@ class DeploymentController(SimController):
             sig = d["metadata"].get("resourceVersion", "") + "|" + rss_sig
             if recreate:  # Recreate waits for the old pods to be gone, which no RS status shows
                 sig += "|" + ",".join(rv_signature((pods_by_owner or {}).get(r["metadata"]["uid"], [])) for r in rss)
-            run_keeping(p, uid, sig, one)
+            p.run_keeping(uid, sig, one)
+        self._all_kept = p.all_kept
         return p.finish()
 
     # ------------------------------------------------------------------------------------------

@@ -11,13 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.selectors import match_labels
 from aoi_gym.cluster.sim.controllers.common import (
-    MemoPass,
     ts_to_t,
-    SimController,
     emit,
     owner_index,
     changed_owners,
-    changed_uids,
     pass_window,
     rv_signature,
     pod_is_ready,
@@ -25,7 +22,12 @@ from aoi_gym.cluster.sim.controllers.common import (
     pod_is_terminating,
     pod_ready_since,
 )
-from aoi_gym.cluster.sim.controllers.deploy_memo import run_keeping, single_own_write
+from aoi_gym.cluster.sim.controllers.deploy_memo import (
+    KeepingPass,
+    NoRepassOfKeptWrites,
+    changed_uids_not_kept,
+    single_own_write,
+)
 from aoi_gym.cluster.sim.controllers.podtemplate import new_pod
 from aoi_gym.cluster.sim.controllers.rs_names import pod_suffix
 
@@ -76,7 +78,7 @@ def _deletion_rank(cluster: "SimCluster", pod: dict[str, Any]) -> tuple:
     )
 
 
-class ReplicaSetController(SimController):
+class ReplicaSetController(NoRepassOfKeptWrites):
     """Creates/deletes pods to match each ReplicaSet's replicas; writes RS status."""
 
     name = "replicaset-controller"
@@ -86,9 +88,9 @@ class ReplicaSetController(SimController):
         since = pass_window(cluster, self.name)
         dirty = changed_owners(cluster, self.name, "Pod", since)
         if dirty is not None:
-            changed_uids(cluster, "ReplicaSet", since, dirty)
+            changed_uids_not_kept(cluster, "ReplicaSet", since, dirty, "memo:rs")
         by_owner = owner_index(cluster, "Pod")
-        p = MemoPass(cluster, "ReplicaSet", "memo:rs", dirty)
+        p = KeepingPass(cluster, "ReplicaSet", "memo:rs", dirty)
         for rs, uid in p.objects():
             owned = by_owner.get(uid, [])
             owned_sig = rv_signature(owned)
@@ -106,7 +108,8 @@ class ReplicaSetController(SimController):
                 rv = single_own_write(cluster, before, rs)
                 return due, None if rv is None else rv + "|" + owned_sig
 
-            run_keeping(p, uid, rs["metadata"].get("resourceVersion", "") + "|" + owned_sig, one)
+            p.run_keeping(uid, rs["metadata"].get("resourceVersion", "") + "|" + owned_sig, one)
+        self._all_kept = p.all_kept
         return p.finish()
 
     def _sync_one(self, cluster: "SimCluster", rs: dict[str, Any], owned: list[dict[str, Any]]) -> tuple[float | None, bool]:
