@@ -48,6 +48,8 @@ class AppModel:
         # namespace -> (cache key, App, World); invisible: rebuilt whenever the store, this model's
         # state or the clock moved (see ``world``)
         self._worlds: dict[str, tuple[tuple, App, World]] = {}
+        # namespace -> (App, its healthy Evaluation): a pure function of the App, asked at every env reset
+        self._baselines: dict[str, tuple[App, Evaluation]] = {}
         #: scale of background noise in telemetry (1.0 realistic, 0.0 none): benign log lines, benign
         #: error rates, jitter of metrics and stats. Configuration, not state: not in snapshots/digests.
         self.noise = 1.0
@@ -222,7 +224,10 @@ class AppModel:
         app = self.app_for(cluster, namespace)
         if app is None:
             return {}
-        ev = baseline(app)
+        hit = self._baselines.get(namespace)
+        if hit is None or hit[0] is not app:
+            hit = self._baselines[namespace] = (app, baseline(app))
+        ev = hit[1]
         return {n: stats_of(st, extra_err=self.background_error(namespace, app, n)) for n, st in ev.services.items()}
 
     def cpu_utilization(self, cluster: Any, namespace: str, deployment: str) -> float | None:
