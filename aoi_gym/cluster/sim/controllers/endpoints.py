@@ -12,15 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.sim.controllers.common import (
-    pod_multi_index,
     SimController,
     derived,
     memo_prune,
     pass_objects,
     prune_memos,
     pass_window,
-    memo_fresh,
-    memo_store,
     rv_signature,
     namespace_terminating,
     pod_is_ready,
@@ -124,12 +121,23 @@ def _alloc_node_port(cluster: "SimCluster", ns: str, name: str, port: Any) -> in
     raise RuntimeError("node port range 30000-32767 is exhausted")
 
 
+# id -> a stored Service found to have every default (a pure function's memo: stored objects never
+# change, and the entry holds the object, so its id is not reused while the entry lives)
+_DEFAULTED: dict[int, dict[str, Any]] = {}
+
+
 def _default_service(cluster: "SimCluster", svc: dict[str, Any]) -> dict[str, Any]:
     """Write the fields the API server defaults on a Service (for one stored without admission, e.g.
     straight into the store by a test); returns the stored object."""
+    if _DEFAULTED.get(id(svc)) is svc:
+        return svc
     new = defaulted_service(cluster, svc)
     if new is not svc:
         cluster.update_status(new)
+    else:
+        if len(_DEFAULTED) > 16384:
+            _DEFAULTED.clear()
+        _DEFAULTED[id(svc)] = svc
     return new
 
 
@@ -195,32 +203,70 @@ def _serves(p: dict[str, Any]) -> bool:
     return not ("deletionTimestamp" in p["metadata"] or pod_is_terminal(p) or not (p.get("status") or {}).get("podIP"))
 
 
-def _pod_label_sets(cluster: "SimCluster") -> dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]]:
-    """Like :func:`_pod_label_index` with ``(namespace, name) -> pod`` dicts (not in store order), kept
-    by the store: updated with the pods put since it was built. Shared: do not modify."""
-    def entries(p: dict[str, Any]) -> list[tuple[tuple[str, str, str], dict[str, Any]]]:
-        if not _serves(p):
-            return []
-        meta = p["metadata"]
-        return [((meta["namespace"], k, v), p) for k, v in (meta.get("labels") or {}).items()]
+def _pod_label_keys(cluster: "SimCluster") -> dict[tuple[str, str, str], dict[tuple[str, str], None]]:
+    """(namespace, label key, label value) -> ``{(namespace, name): None}`` of the pods an Endpoints
+    may list (:func:`_serves`) carrying that label, kept by the store: updated with the pods put since
+    it was built. A pod put again with the same labels dict (a status write shares it) that still
+    serves keeps its entries as they are. Shared: do not modify."""
+    store = cluster.store
 
-    return pod_multi_index(cluster, "endpoints:pod-label-sets", entries)
+    def add(index: dict, where: dict, k: tuple[str, str], p: dict[str, Any]) -> None:
+        if _serves(p):
+            labels = p["metadata"].get("labels") or {}
+            ns = p["metadata"]["namespace"]
+            for lk, lv in labels.items():
+                entry = index.get((ns, lk, lv))
+                if entry is None:
+                    index[(ns, lk, lv)] = {k: None}
+                else:
+                    entry[k] = None
+            where[k] = (ns, labels)
+
+    def build() -> tuple[dict, dict]:
+        index: dict = {}
+        where: dict = {}
+        for k, p in store.bucket("Pod").items():
+            add(index, where, k, p)
+        return index, where
+
+    def update(value: tuple[dict, dict], changes: list) -> tuple[dict, dict]:
+        index, where = value
+        for k, p in changes:
+            old = where.get(k)
+            if old is not None:
+                if p is not None and old[1] is p["metadata"].get("labels") and _serves(p):
+                    continue
+                del where[k]
+                ns = old[0]
+                for lk, lv in old[1].items():
+                    entry = index.get((ns, lk, lv))
+                    if entry is not None:
+                        entry.pop(k, None)
+                        if not entry:
+                            del index[(ns, lk, lv)]
+            if p is not None:
+                add(index, where, k, p)
+        return value
+
+    return store.incremental("endpoints:pod-label-keys", "Pod", build, update)[0]
 
 
 def _selected_pods(cluster: "SimCluster", ns: str, selector: dict[str, Any], index: dict | None,
-                   label_sets: dict | None = None) -> list[dict[str, Any]]:
+                   label_keys: dict | None = None) -> list[dict[str, Any]]:
     """The live pods with an IP in ``ns`` matching ``selector``, in store order (``index``: from
-    :func:`_pod_label_index`, or None to use :func:`_pod_label_sets`, which ``label_sets`` may hold)."""
+    :func:`_pod_label_index`, or None to use :func:`_pod_label_keys`, which ``label_keys`` may hold)."""
     first = next(iter(selector.items()))
     if index is not None:
         candidates = index.get((ns, first[0], str(first[1])), [])
         return [p for p in candidates if all((p["metadata"].get("labels") or {}).get(k) == v for k, v in selector.items())]
-    sets = (_pod_label_sets(cluster) if label_sets is None else label_sets).get((ns, first[0], str(first[1])))
-    if not sets:
+    keys = (_pod_label_keys(cluster) if label_keys is None else label_keys).get((ns, first[0], str(first[1])))
+    if not keys:
         return []
-    keys = [k for k, p in sets.items() if all((p["metadata"].get("labels") or {}).get(lk) == v for lk, v in selector.items())]
-    positions = cluster.store.positions("Pod")
-    return [sets[k] for k in sorted(keys, key=positions.__getitem__)]
+    bucket = cluster.store.bucket("Pod")  # what the keys index (this controller writes no pod)
+    found = [k for k in keys if all((bucket[k]["metadata"].get("labels") or {}).get(lk) == v for lk, v in selector.items())]
+    if len(found) > 1:
+        found.sort(key=cluster.store.positions("Pod").__getitem__)
+    return [bucket[k] for k in found]
 
 
 def _service_selector_index(cluster: "SimCluster") -> dict[tuple[str, str, str], list[dict[str, Any]]]:
@@ -241,6 +287,89 @@ def _record_pod_labels(cluster: "SimCluster", name: str) -> None:
     }
 
 
+def _fixed_ports(svc_ports: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The Endpoints ports of a Service whose every targetPort is a number (the same for every pod, as
+    :func:`resolve_target_port` gives them), or None when one names a container port."""
+    out = []
+    for sp in svc_ports:
+        target = sp.get("targetPort", sp.get("port"))
+        if isinstance(target, int):
+            num = target
+        elif isinstance(target, str) and target.isdigit():
+            num = int(target)
+        else:
+            return None
+        ep: dict[str, Any] = {}
+        if sp.get("name"):
+            ep["name"] = sp["name"]
+        ep["port"] = num
+        ep["protocol"] = sp.get("protocol", "TCP")
+        out.append(ep)
+    return out
+
+
+def _addr_key(a: dict[str, Any]) -> tuple:
+    return a["ip"], a["targetRef"]["uid"]
+
+
+def _port_key(e: dict[str, Any]) -> tuple:
+    return e.get("name", ""), e["port"]
+
+
+def _subsets(spec: dict[str, Any], svc_name: str, pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The Endpoints subsets of a Service (``spec``, ``svc_name``) selecting ``pods``: pods grouped by
+    their resolved ports, ready ones under ``addresses``, others under ``notReadyAddresses``."""
+    publish = bool(spec.get("publishNotReadyAddresses"))
+    headless = spec.get("clusterIP") == "None"
+    svc_ports = spec.get("ports") or ()
+    fixed = _fixed_ports(svc_ports)  # numbered targetPorts: one port list for every pod, built once
+    groups: dict[tuple, dict[str, list]] = {}
+    for p in pods:
+        if fixed is not None:
+            ports = fixed
+        else:
+            ports = []
+            for sp in svc_ports:
+                num = resolve_target_port(sp, p)
+                if num is None:
+                    continue
+                ep: dict[str, Any] = {}
+                if sp.get("name"):
+                    ep["name"] = sp["name"]
+                ep["port"] = num
+                ep["protocol"] = sp.get("protocol", "TCP")
+                ports.append(ep)
+            if not ports and svc_ports:
+                continue
+        if fixed is not None and groups:
+            g = next(iter(groups.values()))  # every pod has the same ports: one group
+        else:
+            key = tuple(sorted((e.get("name", ""), e["port"], e["protocol"]) for e in ports))
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = {"ports": ports, "ready": [], "notready": []}
+        pm, pspec = p["metadata"], p["spec"]
+        addr = {
+            "ip": p["status"]["podIP"],
+            "nodeName": pspec.get("nodeName"),
+            "targetRef": {"kind": "Pod", "name": pm["name"], "namespace": pm["namespace"], "uid": pm.get("uid")},
+        }
+        if headless and pspec.get("hostname") and pspec.get("subdomain") == svc_name:
+            addr = {"hostname": pspec["hostname"], **addr}
+        (g["ready"] if publish or pod_is_ready(p) else g["notready"]).append(addr)
+    subsets = []
+    for key in sorted(groups):
+        g = groups[key]
+        sub: dict[str, Any] = {}
+        if g["ready"]:
+            sub["addresses"] = sorted(g["ready"], key=_addr_key)
+        if g["notready"]:
+            sub["notReadyAddresses"] = sorted(g["notready"], key=_addr_key)
+        sub["ports"] = sorted(g["ports"], key=_port_key)
+        subsets.append(sub)
+    return subsets
+
+
 class EndpointsController(SimController):
     """Allocates Service IPs/ports and keeps each selector Service's Endpoints current."""
 
@@ -255,14 +384,17 @@ class EndpointsController(SimController):
         index = None if getattr(cluster.store, "incremental", None) is not None and getattr(cluster.store, "positions", None) \
             else derived(cluster, "endpoints:pod-label-index", ("Pod",), lambda: _pod_label_index(cluster))
         services: set[tuple[str, str]] = set()
-        label_sets = None
-        book = cluster.private.get("memo:ep") or {}
+        label_keys = None
+        # the memo book (created by the first memo this pass stores when there is none yet); memo_fresh
+        # and memo_store inlined: this controller's memos never have a deadline
+        book = cluster.private.get("memo:ep")
         now = cluster.t
+        terminating: dict[str, bool] = {}  # per namespace, this pass (the controller writes none)
         visit, _ = pass_objects(cluster, "Service", "memo:ep", dirty, skip_deleting=False)
         for svc in cluster.iter_objects("Service") if visit is None else visit:
             meta = svc["metadata"]
             if dirty is not None and meta.get("uid") not in dirty:
-                m = book.get(meta.get("uid"))  # memo present, deadline not come
+                m = book.get(meta.get("uid")) if book is not None else None  # memo present, deadline not come
                 if m is not None and (m[1] is None or m[1] > now):
                     # unchanged since a sync that wrote nothing: defaults in place, memoized() would skip it
                     services.add((meta["namespace"], meta["name"]))
@@ -272,25 +404,32 @@ class EndpointsController(SimController):
             ns, name = meta["namespace"], meta["name"]
             services.add((ns, name))
             selector = (svc.get("spec") or {}).get("selector")
-            if not selector or "deletionTimestamp" in meta or namespace_terminating(cluster, ns):
+            if not selector or "deletionTimestamp" in meta:
                 continue
-            if index is None and label_sets is None:
-                label_sets = _pod_label_sets(cluster)  # once per pass: this controller writes no pod
-            pods = _selected_pods(cluster, ns, selector, index, label_sets)
+            dead = terminating.get(ns)
+            if dead is None:
+                dead = terminating[ns] = namespace_terminating(cluster, ns)
+            if dead:
+                continue
+            if index is None and label_keys is None:
+                label_keys = _pod_label_keys(cluster)  # once per pass: this controller writes no pod
+            pods = _selected_pods(cluster, ns, selector, index, label_keys)
             ep = cluster.peek("Endpoints", name, ns)
             svc_rv, pods_sig = meta.get("resourceVersion", ""), rv_signature(pods)
             sig = "|".join((svc_rv, ep["metadata"].get("resourceVersion", "") if ep else "-", pods_sig))
-            if memo_fresh(cluster, "memo:ep", meta["uid"], sig)[0]:
+            uid = meta["uid"]
+            m = book.get(uid) if book is not None else None
+            if m is not None and m[0] == sig and (m[1] is None or m[1] > now):
                 continue
-            before = cluster.store.resource_version
-            self._write(cluster, svc, pods)
-            if cluster.store.resource_version != before:
+            stored = self._write(cluster, svc, pods, ep)
+            if stored is not ep and stored is not None:
                 # The write stored only this Service's Endpoints, which is all _write reads besides the
                 # Service and the pods: memoize the signature as of after it, so that the next pass,
                 # which finds the Endpoints changed, does not recompute them only to write nothing.
-                ep = cluster.peek("Endpoints", name, ns)
-                sig = "|".join((svc_rv, ep["metadata"].get("resourceVersion", "") if ep else "-", pods_sig))
-            memo_store(cluster, "memo:ep", meta["uid"], sig, None)
+                sig = "|".join((svc_rv, stored["metadata"].get("resourceVersion", ""), pods_sig))
+            if book is None:
+                book = cluster.private.setdefault("memo:ep", {})
+            book[uid] = [sig, None]
         if visit is None:
             memo_prune(cluster, "memo:ep", {s["metadata"]["uid"] for s in cluster.iter_objects("Service")})
         else:
@@ -346,65 +485,30 @@ class EndpointsController(SimController):
                 new = (pod["metadata"].get("labels") or {}) if pod is not None else None
                 if new is not None:
                     record[key] = new
-                for labels in (old, new):
+                for labels in (old, new) if old is not new else (new,):
                     for k, v in (labels or {}).items():
                         for svc in by_item.get((ns, k, v), ()):
                             dirty.add(svc["metadata"].get("uid", ""))
         return dirty
 
-    def _write(self, cluster: "SimCluster", svc: dict[str, Any], pods: list[dict[str, Any]]) -> float | None:
+    def _write(self, cluster: "SimCluster", svc: dict[str, Any], pods: list[dict[str, Any]],
+               cur: dict[str, Any] | None) -> dict[str, Any] | None:
+        """Store the Endpoints of ``svc`` selecting ``pods`` (``cur``: the stored ones, or None); returns
+        what is stored after (``cur`` when it was right; None when the namespace refused a creation)."""
         meta, spec = svc["metadata"], svc.get("spec") or {}
-        publish = bool(spec.get("publishNotReadyAddresses"))
-        groups: dict[tuple, dict[str, list]] = {}
-        for p in pods:
-            ports = []
-            for sp in spec.get("ports") or ():
-                num = resolve_target_port(sp, p)
-                if num is None:
-                    continue
-                ep: dict[str, Any] = {}
-                if sp.get("name"):
-                    ep["name"] = sp["name"]
-                ep["port"] = num
-                ep["protocol"] = sp.get("protocol", "TCP")
-                ports.append(ep)
-            if not ports and spec.get("ports"):
-                continue
-            key = tuple(sorted((e.get("name", ""), e["port"], e["protocol"]) for e in ports))
-            g = groups.setdefault(key, {"ports": ports, "ready": [], "notready": []})
-            pm = p["metadata"]
-            addr = {
-                "ip": p["status"]["podIP"],
-                "nodeName": p["spec"].get("nodeName"),
-                "targetRef": {"kind": "Pod", "name": pm["name"], "namespace": pm["namespace"], "uid": pm.get("uid")},
-            }
-            if spec.get("clusterIP") == "None" and p["spec"].get("hostname") and p["spec"].get("subdomain") == meta["name"]:
-                addr = {"hostname": p["spec"]["hostname"], **addr}
-            (g["ready"] if publish or pod_is_ready(p) else g["notready"]).append(addr)
-        subsets = []
-        for key in sorted(groups):
-            g = groups[key]
-            sub: dict[str, Any] = {}
-            if g["ready"]:
-                sub["addresses"] = sorted(g["ready"], key=lambda a: (a["ip"], a["targetRef"]["uid"]))
-            if g["notready"]:
-                sub["notReadyAddresses"] = sorted(g["notready"], key=lambda a: (a["ip"], a["targetRef"]["uid"]))
-            sub["ports"] = sorted(g["ports"], key=lambda e: (e.get("name", ""), e["port"]))
-            subsets.append(sub)
+        subsets = _subsets(spec, meta["name"], pods) if pods else []
         labels = dict(meta.get("labels") or {})
         if spec.get("clusterIP") == "None":
             labels["service.kubernetes.io/headless"] = ""
-        cur = cluster.peek("Endpoints", meta["name"], meta["namespace"])
         if cur is None:
             obj: dict[str, Any] = {"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": meta["name"], "namespace": meta["namespace"]}}
             if labels:
                 obj["metadata"]["labels"] = labels
             if subsets:
                 obj["subsets"] = subsets
-            put_new(cluster, obj)
-            return None
+            return put_new(cluster, obj)
         if cur.get("subsets", []) == subsets and (cur["metadata"].get("labels") or {}) == labels:
-            return None
+            return cur
         new = {**cur, "metadata": dict(cur["metadata"])}  # copy on write: only these two levels change
         if labels:
             new["metadata"]["labels"] = labels
@@ -415,4 +519,4 @@ class EndpointsController(SimController):
         else:
             new.pop("subsets", None)
         cluster.update_status(new)
-        return None
+        return new
