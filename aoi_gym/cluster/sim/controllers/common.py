@@ -345,9 +345,10 @@ def memoized(cluster: "SimCluster", book: str, key: str, signature: str, fn: Cal
     fresh, due = memo_fresh(cluster, book, key, signature)
     if fresh:
         return due
-    before = store_version(cluster)
+    store = cluster.store
+    before = store.resource_version  # (what store_version compares, without the str)
     due = fn()
-    if store_version(cluster) == before and (due is None or due > cluster.t):
+    if store.resource_version == before and (due is None or due > cluster.t):
         memo_store(cluster, book, key, signature, due)
     else:
         cluster.private.get(book, {}).pop(key, None)
