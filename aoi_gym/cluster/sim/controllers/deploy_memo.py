@@ -10,9 +10,9 @@ holds (see their ``after`` signatures); everything else is :func:`memoized` as i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
-from aoi_gym.cluster.sim.controllers.common import MemoPass, SimController, memo_fresh, memo_store
+from aoi_gym.cluster.sim.controllers.common import MemoPass, SimController, memo_store
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -33,36 +33,44 @@ def single_own_write(cluster: "SimCluster", before: int, obj: dict[str, Any]) ->
 
 
 class KeepingPass(MemoPass):
-    """A :class:`MemoPass` whose :meth:`run_keeping` keeps memos through the objects' own writes;
-    ``all_kept`` stays True while every object the pass synced ends it with a memo."""
+    """A :class:`MemoPass` that keeps memos through the objects' own writes (:meth:`fresh`, then the
+    sync, then :meth:`done`, in place of :meth:`run`); ``all_kept`` stays True while every object the
+    pass synced ends it with a memo."""
 
     def __init__(self, cluster: "SimCluster", kind: str, book: str, dirty: set[str] | None) -> None:
         super().__init__(cluster, kind, book, dirty)
         self.all_kept = True
         self.kept: set[str] = set()  # resourceVersions of the writes whose memo was kept
 
-    def run_keeping(self, uid: str, signature: str, fn: Callable[[int], tuple[float | None, str | None]]) -> None:
-        """``run(uid, signature, ...)`` where ``fn(rv before the sync)`` returns (deadline, ``after``):
-        ``after`` is the object's signature once the sync's writes are stored, when syncing again with it
-        is known to write nothing and to give the same deadline (None: not known). A sync that wrote
-        something keeps its memo under ``after``; one that wrote nothing under ``signature``."""
+    def fresh(self, uid: str, signature: str) -> bool:
+        """Whether ``uid``'s memo holds for ``signature`` (then its deadline counts for the pass and the
+        sync is skipped, as in :meth:`run`)."""
+        m = self.cluster.private.get(self.book, {}).get(uid)
+        if m is None or m[0] != signature or (m[1] is not None and m[1] <= self.cluster.t):
+            return False
+        if m[1] is not None and (self.due is None or m[1] < self.due):
+            self.due = m[1]
+        return True
+
+    def done(self, uid: str, signature: str, before: int, due: float | None, after: str | None) -> None:
+        """Record the sync of ``uid`` (not :meth:`fresh` for ``signature``) that started at store
+        resourceVersion ``before`` and returned deadline ``due``, as :meth:`run` does, except that a sync
+        that wrote something keeps its memo under ``after`` when that is given: the object's signature
+        once its writes are stored, given only when the sync's one write was the object itself and
+        syncing that version again is known to write nothing and to find the same deadline."""
         cluster = self.cluster
-        fresh, due = memo_fresh(cluster, self.book, uid, signature)
-        if not fresh:
-            store = cluster.store
-            before = store.resource_version
-            due, after = fn(before)
-            if due is not None and due <= cluster.t:
-                cluster.private.get(self.book, {}).pop(uid, None)
-                self.all_kept = False
-            elif store.resource_version == before:
-                memo_store(cluster, self.book, uid, signature, due)
-            elif after is not None:  # (given only when the sync's one write was the object itself)
-                memo_store(cluster, self.book, uid, after, due)
-                self.kept.add(str(store.resource_version))
-            else:
-                cluster.private.get(self.book, {}).pop(uid, None)
-                self.all_kept = False
+        store = cluster.store
+        if due is not None and due <= cluster.t:
+            cluster.private.get(self.book, {}).pop(uid, None)
+            self.all_kept = False
+        elif store.resource_version == before:
+            memo_store(cluster, self.book, uid, signature, due)
+        elif after is not None:
+            memo_store(cluster, self.book, uid, after, due)
+            self.kept.add(str(store.resource_version))
+        else:
+            cluster.private.get(self.book, {}).pop(uid, None)
+            self.all_kept = False
         if due is not None and (self.due is None or due < self.due):
             self.due = due
 

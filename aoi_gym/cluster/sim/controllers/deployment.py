@@ -178,33 +178,34 @@ class DeploymentController(NoRepassOfKeptWrites):
         rs_version = None if kind_version is None else kind_version("ReplicaSet")
         pods_by_owner: dict[str, list[dict[str, Any]]] | None = None
         p = KeepingPass(cluster, "Deployment", "memo:deploy", dirty)
+        store = cluster.store
         for d, uid in p.objects():
             rss = rs_by_owner.get(uid, [])
             recreate = (d.get("spec") or {}).get("strategy", {}).get("type") == "Recreate"
             if recreate and pods_by_owner is None:
                 pods_by_owner = owner_index(cluster, "Pod")
             rss_sig = rv_signature(rss)
-
-            def one(before: int, d: dict[str, Any] = d, rss: list = rss, rss_sig: str = rss_sig,
-                    recreate: bool = recreate) -> tuple[float | None, str | None]:
-                meta = d["metadata"]
-                current = cluster.store.peek("Deployment", meta["name"], meta["namespace"]) is d
-                d = _default_deployment(cluster, d)
-                due = self._sync_one(cluster, d, rss, pods_by_owner or {}, rs_version)
-                # When the one write was a new version of this (current) Deployment, its status or
-                # defaults, and no RS changed, a sync of that version with the same RSs writes nothing:
-                # the status is a function of the RSs and of the previous status only through "progress
-                # since then", which the write settled; the deadline is the one just computed. Recreate
-                # also reads the pods, which the signature would have to cover: not kept.
-                if recreate or not current or rs_version is None or rs_version != cluster.store.kind_version("ReplicaSet"):
-                    return due, None
-                rv = single_own_write(cluster, before, d)
-                return due, None if rv is None else rv + "|" + rss_sig
-
-            sig = d["metadata"].get("resourceVersion", "") + "|" + rss_sig
+            meta = d["metadata"]
+            sig = meta.get("resourceVersion", "") + "|" + rss_sig
             if recreate:  # Recreate waits for the old pods to be gone, which no RS status shows
                 sig += "|" + ",".join(rv_signature((pods_by_owner or {}).get(r["metadata"]["uid"], [])) for r in rss)
-            p.run_keeping(uid, sig, one)
+            if p.fresh(uid, sig):
+                continue
+            before = store.resource_version
+            current = store.peek("Deployment", meta["name"], meta["namespace"]) is d
+            d = _default_deployment(cluster, d)
+            due = self._sync_one(cluster, d, rss, pods_by_owner or {}, rs_version)
+            # When the one write was a new version of this (current) Deployment, its status or defaults,
+            # and no RS changed, a sync of that version with the same RSs writes nothing: the status is
+            # a function of the RSs and of the previous status only through "progress since then", which
+            # the write settled; the deadline is the one just computed. Recreate also reads the pods,
+            # which the signature would have to cover: not kept.
+            after = None
+            if current and not recreate and rs_version is not None and rs_version == store.kind_version("ReplicaSet"):
+                rv = single_own_write(cluster, before, d)
+                if rv is not None:
+                    after = rv + "|" + rss_sig
+            p.done(uid, sig, before, due, after)
         self._all_kept = p.all_kept
         return p.finish()
 

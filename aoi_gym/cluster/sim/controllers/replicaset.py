@@ -18,8 +18,6 @@ from aoi_gym.cluster.sim.controllers.common import (
     pass_window,
     rv_signature,
     pod_is_ready,
-    pod_is_terminal,
-    pod_is_terminating,
     pod_ready_since,
 )
 from aoi_gym.cluster.sim.controllers.deploy_memo import (
@@ -39,26 +37,55 @@ __all__ = ["ReplicaSetController", "active_pods", "count_available"]
 _PHASE_RANK = {"Pending": 0, "Unknown": 1, "Running": 2}
 
 
+_TERMINAL = ("Succeeded", "Failed")
+
+
 def active_pods(pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Pods that count toward replicas: neither terminating nor finished."""
-    return [p for p in pods if not pod_is_terminating(p) and not pod_is_terminal(p)]
+    """Pods that count toward replicas: neither terminating (``pod_is_terminating``) nor finished
+    (``pod_is_terminal``)."""
+    return [p for p in pods
+            if "deletionTimestamp" not in p["metadata"] and (p.get("status") or {}).get("phase") not in _TERMINAL]
 
 
 def count_available(cluster: "SimCluster", pods: list[dict[str, Any]], min_ready_s: float) -> tuple[int, int, float | None]:
-    """(ready, available, next time another pod becomes available) for ``pods``."""
+    """(ready, available, next time another pod becomes available) for ``pods`` (``pod_ready_since``
+    inlined: this runs for every synced ReplicaSet, StatefulSet and DaemonSet)."""
     ready = available = 0
     due: float | None = None
+    now = cluster.t
     for p in pods:
-        since = pod_ready_since(cluster, p)
-        if since is None:
+        for c in (p.get("status") or {}).get("conditions") or ():
+            if c.get("type") == "Ready":  # the pod's first Ready condition
+                break
+        else:
+            continue
+        if c.get("status") != "True":
             continue
         ready += 1
-        at = since + min_ready_s
-        if at <= cluster.t:
+        at = ts_to_t(cluster, c.get("lastTransitionTime")) + min_ready_s
+        if at <= now:
             available += 1
         elif due is None or at < due:
             due = at
     return ready, available, due
+
+
+def _fully_labeled(tlabels: dict[str, Any], pods: list[dict[str, Any]]) -> int:
+    """How many of ``pods`` carry the template's labels (``match_labels(tlabels, labels) or not tlabels``)."""
+    if not tlabels:
+        return len(pods)
+    if "matchLabels" in tlabels or "matchExpressions" in tlabels:  # read as a structured selector
+        return sum(1 for p in pods if match_labels(tlabels, p["metadata"].get("labels")))
+    items = tlabels.items()
+    n = 0
+    for p in pods:
+        labels = p["metadata"].get("labels") or {}
+        for k, v in items:
+            if labels.get(k) != v:
+                break
+        else:
+            n += 1
+    return n
 
 
 def _deletion_rank(cluster: "SimCluster", pod: dict[str, Any]) -> tuple:
@@ -91,24 +118,26 @@ class ReplicaSetController(NoRepassOfKeptWrites):
             changed_uids_not_kept(cluster, "ReplicaSet", since, dirty, "memo:rs")
         by_owner = owner_index(cluster, "Pod")
         p = KeepingPass(cluster, "ReplicaSet", "memo:rs", dirty)
+        store = cluster.store
         for rs, uid in p.objects():
             owned = by_owner.get(uid, [])
             owned_sig = rv_signature(owned)
-
-            def one(before: int, rs: dict[str, Any] = rs, owned: list = owned,
-                    owned_sig: str = owned_sig) -> tuple[float | None, str | None]:
-                meta = rs["metadata"]
-                current = cluster.store.peek("ReplicaSet", meta["name"], meta["namespace"]) is rs
-                due, steady = self._sync_one(cluster, rs, owned)
-                # When the (current) RS had its replicas already (no pod to make or delete, no name
-                # drawn) and the one write was its status, a sync of the new version with the same pods
-                # writes nothing and finds the same deadline: keep the memo under that version.
-                if not (steady and current):
-                    return due, None
+            meta = rs["metadata"]
+            sig = meta.get("resourceVersion", "") + "|" + owned_sig
+            if p.fresh(uid, sig):
+                continue
+            before = store.resource_version
+            current = store.peek("ReplicaSet", meta["name"], meta["namespace"]) is rs
+            due, steady = self._sync_one(cluster, rs, owned)
+            # When the (current) RS had its replicas already (no pod to make or delete, no name drawn)
+            # and the one write was its status, a sync of the new version with the same pods writes
+            # nothing and finds the same deadline: keep the memo under that version.
+            after = None
+            if steady and current:
                 rv = single_own_write(cluster, before, rs)
-                return due, None if rv is None else rv + "|" + owned_sig
-
-            p.run_keeping(uid, rs["metadata"].get("resourceVersion", "") + "|" + owned_sig, one)
+                if rv is not None:
+                    after = rv + "|" + owned_sig
+            p.done(uid, sig, before, due, after)
         self._all_kept = p.all_kept
         return p.finish()
 
@@ -139,18 +168,17 @@ class ReplicaSetController(NoRepassOfKeptWrites):
             gone = {id(p) for p in doomed}
             active = [p for p in active if id(p) not in gone]
         tlabels = (template.get("metadata") or {}).get("labels") or {}
-        fully = sum(1 for p in active if match_labels(tlabels, p["metadata"].get("labels")) or not tlabels)
+        fully = _fully_labeled(tlabels, active)
         ready, available, due = count_available(cluster, active, float(spec.get("minReadySeconds", 0) or 0))
-        status = {
-            "replicas": len(active),
-            "fullyLabeledReplicas": fully,
-            "readyReplicas": ready,
-            "availableReplicas": available,
-            "observedGeneration": meta.get("generation", 1),
-        }
-        for k in ("fullyLabeledReplicas", "readyReplicas", "availableReplicas"):
-            if not status[k]:
-                del status[k]  # the API omits zero-valued optional counts
+        status: dict[str, Any] = {"replicas": len(active)}
+        # the API omits zero-valued optional counts
+        if fully:
+            status["fullyLabeledReplicas"] = fully
+        if ready:
+            status["readyReplicas"] = ready
+        if available:
+            status["availableReplicas"] = available
+        status["observedGeneration"] = meta.get("generation", 1)
         if rs.get("status") != status:
             cur = cluster.peek("ReplicaSet", name, ns)
             if cur is not None:
