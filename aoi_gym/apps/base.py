@@ -62,6 +62,8 @@ class Service:
 
     @property
     def listen_ports(self) -> tuple[int, ...]:
+        if not self.extra_ports:
+            return (self.port,) if self.port else ()
         ports = tuple(p for _, p in self.extra_ports)
         return ((self.port,) + ports) if self.port else ports
 

@@ -51,25 +51,28 @@ def synthetic(n_services: int = 100, seed: int = 0, namespace: str = "synthetic"
         pos += size
     services: dict[str, Service] = {}
     calls: dict[str, list[str]] = {nm: [] for nm in names}
+    # (the draws go to Python lists at once: numpy scalars are slow to index with and compute on, and
+    # their values are the same floats, ints and bools)
     for upper, lower in zip(layers, layers[1:]):
-        parents = rng.integers(0, len(upper), size=len(lower))
+        parents = rng.integers(0, len(upper), size=len(lower)).tolist()
         for child, p in zip(lower, parents):
             calls[upper[p]].append(child)
-        extra = rng.integers(0, len(upper), size=len(lower))
-        coin = rng.random(len(lower)) < 0.3
+        extra = rng.integers(0, len(upper), size=len(lower)).tolist()
+        coin = (rng.random(len(lower)) < 0.3).tolist()
         for child, p, c in zip(lower, extra, coin):
             if c and child not in calls[upper[p]]:
                 calls[upper[p]].append(child)
-    store_kind = rng.random(n)
+    store_kind = rng.random(n).tolist()
     ops: list[Operation] = []
-    self_ms = rng.uniform(0.3, 3.0, size=n)
+    self_ms = rng.uniform(0.3, 3.0, size=n).tolist()
     for i, name in enumerate(names):
         kind = "frontend" if i == 0 else "app"
         services[name] = Service(name, kind, 8080, "http" if i == 0 else "grpc", "go-generic", IMAGE,
-                                 memory_mib=16 + int(self_ms[i] * 4), cpu_ms=float(self_ms[i]) / 2, language="go")
+                                 memory_mib=16 + int(self_ms[i] * 4), cpu_ms=self_ms[i] / 2, language="go")
         # a request follows ~1.3 of the children on average, so it touches O(depth) services, not all of them
         fan = calls[name]
-        op_calls = [Call(c, "Handle", round(min(1.0, 1.3 / len(fan)), 4)) for c in fan]
+        share = round(min(1.0, 1.3 / len(fan)), 4) if fan else 0.0
+        op_calls = [Call(c, "Handle", share) for c in fan]
         if i > 0 and store_kind[i] < 0.12:
             store = f"{name}-db"
             services[store] = Service(store, "mongodb", 27017, "mongodb", "mongo", "mongo:4.4.6", memory_mib=120, cpu_ms=0.5)
@@ -80,7 +83,7 @@ def synthetic(n_services: int = 100, seed: int = 0, namespace: str = "synthetic"
             services[store] = Service(store, "redis", 6379, "redis", "redis", "redis:6.2.4", memory_mib=8, cpu_ms=0.1)
             op_calls.append(Call(store, "GET"))
             ops.append(Operation(store, "GET", 0.2))
-        ops.append(Operation(name, "/" if i == 0 else "Handle", float(self_ms[i]), tuple(op_calls)))
+        ops.append(Operation(name, "/" if i == 0 else "Handle", self_ms[i], tuple(op_calls)))
     return App(
         name="synthetic",
         title=f"Synthetic Microservices ({n} services)",
