@@ -79,10 +79,12 @@ class DaemonSetController(SimController):
         memo_prune(cluster, "memo:ds", live)
         return due
 
-    def _template(self, ds: dict[str, Any], node: str, h: str) -> dict[str, Any]:
-        # new dicts only where this changes the template: new_pod copies the spec's top level and reads
-        # the metadata without keeping it; everything below is shared with the stored DaemonSet (safe:
-        # stored objects are immutable)
+    def _template(self, ds: dict[str, Any], h: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+        """(template, spec, metadata) the pods of ``ds`` share but for the node pin :meth:`_pinned` adds.
+
+        New dicts only where this changes the template: new_pod copies the spec's top level and reads
+        the metadata without keeping it; everything below is shared with the stored DaemonSet (safe:
+        stored objects are immutable)."""
         template = (ds.get("spec") or {}).get("template") or {}
         spec = dict(template.get("spec") or {})
         tols = list(spec.get("tolerations") or [])
@@ -90,11 +92,17 @@ class DaemonSetController(SimController):
             if not any(x.get("key") == t["key"] and x.get("effect") == t["effect"] for x in tols):
                 tols.append(dict(t))
         spec["tolerations"] = tols
-        spec["affinity"] = {**(spec.get("affinity") or {}), "nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
-            "nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}}}
         meta = dict(template.get("metadata") or {})
         meta["labels"] = {**(meta.get("labels") or {}), "controller-revision-hash": h,
                           "pod-template-generation": str(ds["metadata"].get("generation", 1))}
+        return template, spec, meta
+
+    @staticmethod
+    def _pinned(base: tuple[dict[str, Any], dict[str, Any], dict[str, Any]], node: str) -> dict[str, Any]:
+        """The pod template of one node: the shared parts with a ``metadata.name`` affinity term."""
+        template, spec, meta = base
+        spec = {**spec, "affinity": {**(spec.get("affinity") or {}), "nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+            "nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}}}}
         return {**template, "spec": spec, "metadata": meta}
 
     def _sync_one(self, cluster: "SimCluster", ds: dict[str, Any], nodes: list[dict[str, Any]], owned: list[dict[str, Any]]) -> float | None:
@@ -114,10 +122,14 @@ class DaemonSetController(SimController):
         for p in owned:
             if not pod_is_terminating(p):
                 on_node.setdefault(_pod_node(p) or "", []).append(p)
+        pinned = {_pod_node(p) for p in owned}  # terminating pods included: a node waits for its pod to go
+        base = None
         for node in eligible:
-            if node not in on_node and not any(_pod_node(p) == node for p in owned):
+            if node not in on_node and node not in pinned:
                 pod_name = f"{name}-{cluster.random_suffix(5)}"
-                if new_pod(cluster, self._template(ds, node, h), pod_name, ns, ds, generate_name=f"{name}-") is not None:
+                if base is None:
+                    base = self._template(ds, h)
+                if new_pod(cluster, self._pinned(base, node), pod_name, ns, ds, generate_name=f"{name}-") is not None:
                     emit(cluster, ds, "SuccessfulCreate", f"Created pod: {pod_name}", component=_COMPONENT)
         for node, pods in on_node.items():
             doomed = pods[1:] if node in eligible else pods

@@ -11,6 +11,7 @@ with ``spec.unschedulable`` (``kubectl cordon`` / ``uncordon``).
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.patch import json_copy
@@ -46,6 +47,19 @@ KIND_PRELOADED_IMAGES = (
 
 def kind_node(name: str, index: int, control_plane: bool = False, cpu: str = "8", memory: str = "16Gi") -> dict[str, Any]:
     """One kind node object. ``index`` picks its pod CIDR 10.244.<index>.0/24 and IP 172.18.0.<index+2>."""
+    return json_copy(_kind_node(name, index, control_plane, cpu, memory))
+
+
+def _fresh_meta(obj: dict[str, Any]) -> dict[str, Any]:
+    """``obj`` with a new top level and metadata, the rest shared: what a put may change (the store
+    stamps the metadata; stored objects are immutable, so the rest may be shared with a memo)."""
+    return {**obj, "metadata": dict(obj["metadata"])}
+
+
+@functools.lru_cache(maxsize=256)
+def _kind_node(name: str, index: int, control_plane: bool, cpu: str, memory: str) -> dict[str, Any]:
+    """:func:`kind_node`, built once per node shape (a pure function's memo: never modify it; its
+    seventeen hashes are most of what creating a node cost)."""
     labels = {
         "beta.kubernetes.io/arch": "amd64",
         "beta.kubernetes.io/os": "linux",
@@ -300,8 +314,10 @@ def _daemonsets() -> list[dict[str, Any]]:
     return out
 
 
-def _static_pods(node: str, ip: str, node_uid: str) -> list[dict[str, Any]]:
-    """The control-plane static (mirror) pods kubeadm runs on the control-plane node."""
+@functools.lru_cache(maxsize=8)
+def _static_pods(node: str, ip: str) -> tuple[dict[str, Any], ...]:
+    """The control-plane static (mirror) pods kubeadm runs on the control-plane node, but for their
+    ownerReferences (the node's uid): a pure function's memo, never modify them."""
     specs = [
         ("etcd", "registry.k8s.io/etcd:3.5.15-0", {"cpu": "100m", "memory": "100Mi"}),
         ("kube-apiserver", "registry.k8s.io/kube-apiserver:v1.31.0", {"cpu": "250m"}),
@@ -319,7 +335,6 @@ def _static_pods(node: str, ip: str, node_uid: str) -> list[dict[str, Any]]:
                     "namespace": "kube-system",
                     "labels": {"component": comp, "tier": "control-plane"},
                     "annotations": {"kubernetes.io/config.source": "file"},
-                    "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": node, "uid": node_uid, "controller": True}],
                 },
                 "spec": {
                     "nodeName": node,
@@ -332,7 +347,7 @@ def _static_pods(node: str, ip: str, node_uid: str) -> list[dict[str, Any]]:
                 "status": {"phase": "Pending", "hostIP": ip, "podIP": ip},
             }
         )
-    return out
+    return tuple(out)
 
 
 def create_kind_nodes(cluster: "SimCluster", workers: int = 2, system: bool = True) -> list[str]:
@@ -351,27 +366,40 @@ def create_kind_nodes(cluster: "SimCluster", workers: int = 2, system: bool = Tr
         raise ValueError(f"workers must be a non-negative int, got {workers!r}")
     names = ["kind-control-plane"] + [f"kind-worker{'' if i == 1 else i}" for i in range(1, workers + 1)]
     for i, name in enumerate(names):
-        _ensure(cluster, kind_node(name, i, control_plane=(i == 0)))
+        _ensure(cluster, _fresh_meta(_kind_node(name, i, i == 0, "8", "16Gi")))
     if system:
         for ns in SYSTEM_NAMESPACES:
             _ensure(cluster, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}}})
-        cp_ip = "172.18.0.2"
-        kubernetes_svc = {
-            "apiVersion": "v1",
-            "kind": "Service",
-            "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"component": "apiserver", "provider": "kubernetes"}},
-            "spec": {"clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"], "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]},
-        }
-        kubernetes_ep = {
-            "apiVersion": "v1",
-            "kind": "Endpoints",
-            "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
-            "subsets": [{"addresses": [{"ip": cp_ip}], "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}],
-        }
-        for obj in [kubernetes_svc, kubernetes_ep, *_coredns_objects(), *_local_path_objects(), *_daemonsets(), *_static_pods(names[0], cp_ip, cluster.peek("Node", names[0])["metadata"]["uid"])]:
-            _ensure(cluster, json_copy(obj))
+        for obj in _system_objects():
+            _ensure(cluster, _fresh_meta(obj))
+        node_uid = cluster.peek("Node", names[0])["metadata"]["uid"]
+        for obj in _static_pods(names[0], "172.18.0.2"):
+            pod = _fresh_meta(obj)
+            # last in the metadata, where the manifest had it before the memo
+            pod["metadata"]["ownerReferences"] = [{"apiVersion": "v1", "kind": "Node", "name": names[0], "uid": node_uid, "controller": True}]
+            _ensure(cluster, pod)
     cluster.reconcile()
     return names
+
+
+@functools.lru_cache(maxsize=1)
+def _system_objects() -> tuple[dict[str, Any], ...]:
+    """The kube-system basics of every kind cluster, in creation order (a pure function's memo: never
+    modify them; a put takes :func:`_fresh_meta` copies)."""
+    cp_ip = "172.18.0.2"
+    kubernetes_svc = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"component": "apiserver", "provider": "kubernetes"}},
+        "spec": {"clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"], "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]},
+    }
+    kubernetes_ep = {
+        "apiVersion": "v1",
+        "kind": "Endpoints",
+        "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
+        "subsets": [{"addresses": [{"ip": cp_ip}], "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}],
+    }
+    return (kubernetes_svc, kubernetes_ep, *_coredns_objects(), *_local_path_objects(), *_daemonsets())
 
 
 class NodeController(SimController):
