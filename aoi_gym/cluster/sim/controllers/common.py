@@ -271,8 +271,9 @@ def index_by_owner(objs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, A
 
 # ---------------------------------------------------------------------------------------------- hashing
 _HASH_MEMO: dict[str, str] = {}
-#: ``json.dumps(o, sort_keys=True, separators=(",", ":"))`` without building an encoder per call
-_sorted_compact_json = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+#: ``json.dumps(o, sort_keys=True, separators=(",", ":"))`` without building an encoder per call, nor
+#: the circular-reference bookkeeping (API objects are trees: the output is the same)
+_sorted_compact_json = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False).encode
 
 
 def template_hash(template: dict[str, Any], collision_count: int = 0) -> str:
