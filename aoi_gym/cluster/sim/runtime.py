@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["ContainerPlan", "Controller", "AppModel"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class ContainerPlan:
     """How one container instance behaves once started, decided by the application model at start.
 
@@ -45,7 +45,24 @@ class ContainerPlan:
     ready: bool = True  # the readiness probe (if any) passes
     ready_delay_s: float = 0.0  # time after start before readiness passes
     live: bool = True  # the liveness probe (if any) passes
-    probe_message: str = ""  # e.g. 'Get "http://10.244.1.7:8081/health": dial tcp ...: connection refused'
+    probe_message: str = ""  # e.g. 'Get "http://10.244.1.7:8081/health": dial tcp ...: connect: connection refused'
+
+    def __init__(self, image_ok: bool = True, image_error: str = "", start_delay_s: float = 1.0,
+                 exit_after_s: float | None = None, exit_code: int = 1, exit_reason: str = "Error", ready: bool = True,
+                 ready_delay_s: float = 0.0, live: bool = True, probe_message: str = "") -> None:
+        # the generated __init__ of a frozen dataclass sets each field through object.__setattr__
+        # (~4 us a plan, one plan per container start); filling the instance dict is the same state
+        d = self.__dict__
+        d["image_ok"] = image_ok
+        d["image_error"] = image_error
+        d["start_delay_s"] = start_delay_s
+        d["exit_after_s"] = exit_after_s
+        d["exit_code"] = exit_code
+        d["exit_reason"] = exit_reason
+        d["ready"] = ready
+        d["ready_delay_s"] = ready_delay_s
+        d["live"] = live
+        d["probe_message"] = probe_message
 
 
 class Controller(Protocol):

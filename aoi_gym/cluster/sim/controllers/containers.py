@@ -267,10 +267,23 @@ def _pull_events(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any]
         images.append(image)
 
 
+_CID_HASH = hashlib.blake2b(digest_size=32)  # copied per id: cheaper than setting up a new hash
+
+
+@functools.lru_cache(maxsize=1024)
+def _time_text(at: float) -> str:
+    """``str(at)`` of a positive start time: the containers started in one pass share it, and a float's
+    shortest repr costs about a microsecond."""
+    return str(at)
+
+
 def _container_id(uid: Any, name: str, n: int, at: float) -> str:
-    """``"containerd://" + stable_hash(uid, name, n, at)`` with the parts joined in one f-string (the
-    same text: str() and format() agree on str, int, float and None)."""
-    return "containerd://" + hashlib.blake2b(f"{uid}|{name}|{n}|{at}".encode(), digest_size=32).hexdigest()
+    """``"containerd://" + stable_hash(uid, name, n, at)``: the same text hashed the same way (str()
+    and format() agree on str, int and None)."""
+    text = _time_text(at) if type(at) is float and at > 0 else str(at)  # (0.0 and -0.0 hash alike)
+    h = _CID_HASH.copy()
+    h.update(f"{uid}|{name}|{n}|{text}".encode())
+    return "containerd://" + h.hexdigest()
 
 
 def _start(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_spec: dict[str, Any], at: float, restart: bool) -> None:

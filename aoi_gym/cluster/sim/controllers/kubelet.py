@@ -87,9 +87,11 @@ _INDEX = "kubelet:pass-index"
 def _note(cluster: "SimCluster", pod: dict[str, Any], prec: dict[str, Any]) -> None:
     """Bring the pass index up to date with a pod's record after it may have changed.
 
-    The index (rebuilt by every full pass, gone after a restore) holds ``heap``: (due, uid) entries,
-    stale ones skipped; ``due``: uid -> the due of its live heap entry (equal to the record's);
-    ``active``: uids watching or probing; ``key``/``uid``: the records' pod keys both ways."""
+    The index (rebuilt by every full pass, gone after a restore) holds ``due``: uid -> its record's
+    due; ``slots``: due -> the uids noted with it (the containers of one 100 ms start slot come due
+    together: one heap entry per slot, not per pod), stale ones skipped (``entries`` counts them all);
+    ``heap``: the dues of ``slots``; ``active``: uids watching or probing; ``key``/``uid``: the
+    records' pod keys both ways."""
     index = cluster.caches.get(_INDEX)
     if index is None:
         return
@@ -109,11 +111,31 @@ def _note_due(index: dict[str, Any], uid: str, prec: dict[str, Any]) -> None:
         dues.pop(uid, None)
     elif dues.get(uid) != d:
         dues[uid] = d
-        heapq.heappush(index["heap"], (d, uid))
+        slot = index["slots"].get(d)
+        if slot is None:
+            index["slots"][d] = [uid]
+            heapq.heappush(index["heap"], d)
+        else:
+            slot.append(uid)
+        index["entries"] += 1
     if prec["watch"] or prec["probing"]:
         index["active"].add(uid)
     else:
         index["active"].discard(uid)
+
+
+def _fill_slots(index: dict[str, Any]) -> None:
+    """Rebuild the index's slots and heap from its live dues alone."""
+    slots: dict[float, list[str]] = {}
+    for uid, d in index["due"].items():
+        slot = slots.get(d)
+        if slot is None:
+            slots[d] = [uid]
+        else:
+            slot.append(uid)
+    index["slots"] = slots
+    index["heap"] = sorted(slots)  # a sorted list is a heap
+    index["entries"] = len(index["due"])
 
 
 def _forget(index: dict[str, Any], uid: str) -> None:
@@ -221,6 +243,8 @@ def sync_pod(cluster: "SimCluster", pod: dict[str, Any], node: dict[str, Any]) -
             if rec["st"] == "create" and rec["due"] is None:
                 rec["plan"] = ctr.ask_plan(cluster, pod, c_spec)
                 rec["due"] = t + rec["plan"][2]
+                if rec["due"] > t and not init:
+                    continue  # the start lies ahead: advance_record finds nothing due, nothing to note
             ctr.advance_record(cluster, pod, rec, c_spec)
             if init:
                 if rec["st"] == "done" and rec["code"] != 0:
@@ -238,10 +262,15 @@ def sync_pod(cluster: "SimCluster", pod: dict[str, Any], node: dict[str, Any]) -
     return prec
 
 
-def _conditions(old: dict[str, Any], now: str, want: tuple[tuple[str, str, str | None, str | None], ...]) -> list[dict[str, Any]]:
+def _conditions(old: dict[str, Any], now: str, want: tuple[tuple[str, str, str | None, str | None], ...],
+                own: bool) -> list[dict[str, Any]]:
     """The pod's conditions as ``set_condition`` builds them (with lastProbeTime), one per (type,
     status, reason, message) of ``want`` in that order, then PodScheduled as it was: the old
-    lastTransitionTime is kept while the status holds (the old conditions by type, first one wins)."""
+    lastTransitionTime is kept while the status holds (the old conditions by type, first one wins).
+
+    ``own``: ``old`` is a status this function's caller stored, so an old condition with the wanted
+    status, reason and message is exactly the dict that would be built: it is shared, not rebuilt
+    (stored objects are never modified); so is PodScheduled, which would be copied as it is."""
     prev_of: dict[Any, dict[str, Any]] = {}
     for c in old.get("conditions") or ():
         ctype = c.get("type")
@@ -250,15 +279,21 @@ def _conditions(old: dict[str, Any], now: str, want: tuple[tuple[str, str, str |
     conds = []
     for ctype, status, reason, message in want:
         prev = prev_of.get(ctype)
-        cond: dict[str, Any] = {"type": ctype, "status": status, "lastProbeTime": None,
-                                "lastTransitionTime": prev["lastTransitionTime"] if prev and prev.get("status") == status else now}
+        if prev is not None and prev.get("status") == status:
+            if own and prev.get("reason") == reason and prev.get("message") == message:
+                conds.append(prev)
+                continue
+            since = prev["lastTransitionTime"]
+        else:
+            since = now
+        cond: dict[str, Any] = {"type": ctype, "status": status, "lastProbeTime": None, "lastTransitionTime": since}
         if reason:
             cond["reason"] = reason
         if message:
             cond["message"] = message
         conds.append(cond)
     sched = prev_of.get("PodScheduled")
-    conds.append(dict(sched) if sched else {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": now})
+    conds.append(sched if sched else {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": now})
     return conds
 
 
@@ -266,12 +301,20 @@ _READY_TRUE = (("Ready", "True", None, None), ("ContainersReady", "True", None, 
 _COMPLETED = (("Ready", "False", "PodCompleted", None), ("ContainersReady", "False", "PodCompleted", None))
 _INITIALIZED = ("Initialized", "True", None, None)
 _STARTED = {False: ("PodReadyToStartContainers", "True", None, None), True: ("PodReadyToStartContainers", "False", None, None)}
+# cluster.caches key: pod uid -> (the status the kubelet last stored for it, the record it was written from)
+_OWN = "kubelet:own-status"
 
 
 def _write_status(cluster, pod, node, prec, mount, init_done, init_failed, specs=None) -> None:
     t = cluster.t
     now = cluster.timestamp()
     old = pod.get("status") or {}
+    meta = pod["metadata"]
+    owns = cluster.caches.get(_OWN)
+    if owns is None:
+        owns = cluster.caches[_OWN] = {}
+    hit = owns.get(meta["uid"])
+    own = hit is not None and hit[0] is old and hit[1] is prec
     main: list[tuple[dict, dict]] = []
     init_statuses, statuses, unready, incomplete = [], [], [], []
     probing = False
@@ -311,21 +354,30 @@ def _write_status(cluster, pod, node, prec, mount, init_done, init_failed, specs
         ready_conds = (("Ready", "False", "ContainersNotReady", msg), ("ContainersReady", "False", "ContainersNotReady", msg))
     else:
         ready_conds = _READY_TRUE
-    conds = _conditions(old, now, (_STARTED[bool(mount)], initialized, *ready_conds))
+    conds = _conditions(old, now, (_STARTED[bool(mount)], initialized, *ready_conds), own)
     host_ip = _node_ip(node)
-    status: dict[str, Any] = {"conditions": conds, "containerStatuses": statuses, "hostIP": host_ip, "hostIPs": [{"ip": host_ip}]}
-    if init_statuses:
-        status["initContainerStatuses"] = init_statuses
-    status["phase"] = phase
-    ip = prec["ip"]
-    if ip:
-        status["podIP"] = ip
-        status["podIPs"] = [{"ip": ip}]
-    status["qosClass"] = old.get("qosClass") or qos_class(pod["spec"])
-    status["startTime"] = cluster.timestamp(prec["t0"])
+    if own and old["hostIP"] == host_ip and ("initContainerStatuses" in old) == bool(init_statuses):
+        # the kubelet's own last status from this record: host and pod IPs, qosClass and startTime
+        # are what it wrote, and the keys come in the same order; only what containers decide changes
+        status = dict(old)
+        status["conditions"] = conds
+        status["containerStatuses"] = statuses
+        if init_statuses:
+            status["initContainerStatuses"] = init_statuses
+        status["phase"] = phase
+    else:
+        status = {"conditions": conds, "containerStatuses": statuses, "hostIP": host_ip, "hostIPs": [{"ip": host_ip}]}
+        if init_statuses:
+            status["initContainerStatuses"] = init_statuses
+        status["phase"] = phase
+        ip = prec["ip"]
+        if ip:
+            status["podIP"] = ip
+            status["podIPs"] = [{"ip": ip}]
+        status["qosClass"] = old.get("qosClass") or qos_class(pod["spec"])
+        status["startTime"] = cluster.timestamp(prec["t0"])
     prec["probing"] = probing
     prec["due"] = due if due is not None and due > t else None
-    meta = pod["metadata"]
     cur = cluster.store.peek("Pod", meta["name"], meta["namespace"])
     if cur is not None and cur.get("status") != status:
         new = dict(cur)  # copy on write: unchanged parts (spec) are shared with the stored version
@@ -333,6 +385,7 @@ def _write_status(cluster, pod, node, prec, mount, init_done, init_failed, specs
         new["status"] = status
         cluster.update_status(new)
         cur = new
+        owns[meta["uid"]] = (status, prec)
     prec["rv"] = cur["metadata"].get("resourceVersion") if cur is not None else None
 
 
@@ -404,33 +457,41 @@ class Kubelet(SimController):
             if "deletionTimestamp" in meta:
                 deleting.add(key)
         t = cluster.t
-        heap, dues, key_of = index["heap"], index["due"], index["key"]
+        heap, slots, dues, key_of = index["heap"], index["slots"], index["due"], index["key"]
         popped = self._popped = []
-        while heap and heap[0][0] <= t:
-            d, uid = heapq.heappop(heap)
-            if dues.get(uid) == d:  # live: the pass re-notes it (``sync``)
-                del dues[uid]
-                popped.append(uid)
-                visit.add(key_of[uid])
+        while heap and heap[0] <= t:
+            d = heapq.heappop(heap)
+            slot = slots.pop(d)
+            index["entries"] -= len(slot)
+            for uid in slot:
+                if dues.get(uid) == d:  # live: the pass re-notes it (``sync``)
+                    del dues[uid]
+                    popped.append(uid)
+                    visit.add(key_of[uid])
         for uid in index["active"]:
             visit.add(key_of[uid])
-        # the earliest deadline of a pod left out; the visited ones' entries are set aside, not lost
+        # the earliest deadline of a pod left out; the slots of visited ones are set aside, not lost
         due: float | None = None
         held = []
         while heap:
-            d, uid = heap[0]
-            if dues.get(uid) != d:
-                heapq.heappop(heap)  # stale
-            elif key_of[uid] in visit:
-                held.append(heapq.heappop(heap))
-            else:
+            d = heap[0]
+            slot = slots[d]
+            live = [uid for uid in slot if dues.get(uid) == d]
+            if len(live) != len(slot):  # drop the stale entries
+                index["entries"] -= len(slot) - len(live)
+                if not live:
+                    heapq.heappop(heap)
+                    del slots[d]
+                    continue
+                slots[d] = live
+            if any(key_of[uid] not in visit for uid in live):
                 due = d
                 break
-        for entry in held:
-            heapq.heappush(heap, entry)
-        if len(heap) > 2 * len(dues) + 64:  # many stale entries: compact
-            heap[:] = [(d, uid) for uid, d in dues.items()]
-            heapq.heapify(heap)
+            held.append(heapq.heappop(heap))
+        for d in held:
+            heapq.heappush(heap, d)
+        if index["entries"] > 2 * len(dues) + 64:  # many stale entries: compact
+            _fill_slots(index)
         self._deleting = (None, deleting)
         positions = store.positions("Pod")
         bucket = store.bucket("Pod")
@@ -481,10 +542,15 @@ class Kubelet(SimController):
             if len(recs) != len(seen):
                 for uid in [u for u in recs if u not in seen]:
                     del recs[uid]
+            owns = cluster.caches.get(_OWN)
+            if owns is not None and len(owns) > len(recs):
+                for uid in [u for u in owns if u not in recs]:
+                    del owns[uid]
             deleting = {(p["metadata"]["namespace"], p["metadata"]["name"]) for p in cluster.iter_objects("Pod")
                         if "deletionTimestamp" in p["metadata"]}
             if start_rv is not None:
-                cluster.caches[_INDEX] = {"heap": [], "due": {}, "active": set(), "key": {}, "uid": {}}
+                cluster.caches[_INDEX] = {"heap": [], "slots": {}, "entries": 0, "due": {}, "active": set(),
+                                          "key": {}, "uid": {}}
                 for pod in cluster.iter_objects("Pod"):
                     prec = recs.get(pod["metadata"].get("uid"))
                     if prec is not None:
@@ -497,6 +563,7 @@ class Kubelet(SimController):
                 if uid in recs and uid not in seen:
                     del recs[uid]
                     _forget(index, uid)
+                    cluster.caches.get(_OWN, {}).pop(uid, None)
             for uid in self._popped:  # deadline entries the pass took out come back (if not synced again)
                 prec = recs.get(uid)
                 if prec is not None:
