@@ -434,14 +434,17 @@ class EndpointsController(SimController):
             memo_prune(cluster, "memo:ep", {s["metadata"]["uid"] for s in cluster.iter_objects("Service")})
         else:
             prune_memos(cluster, "Service", "memo:ep")
-        if since is not None and not cluster.store.changed_since("Service", since) and not cluster.store.changed_since("Endpoints", since):
-            return None  # no Service or Endpoints came or went since the last pass removed every orphan
-        if visit is not None:
+        if since is not None:
+            svc_changes = cluster.store.changed_since("Service", since)
+            ep_changes = cluster.store.changed_since("Endpoints", since)
+            if not svc_changes and not ep_changes:
+                return None  # no Service or Endpoints came or went since the last pass removed every orphan
+        if visit is not None:  # (only with a pass window: the changes above are at hand)
             # The previous pass left no orphan, so only an Endpoints put or a Service removed since its
             # start can be one now: check those, removing in store order as the full scan does.
             svc_bucket, ep_bucket = cluster.store.bucket("Service"), cluster.store.bucket("Endpoints")
-            keys = {key for key, o in cluster.store.changed_since("Endpoints", since) if o is not None}
-            keys.update(key for key, o in cluster.store.changed_since("Service", since) if o is None)
+            keys = {key for key, o in ep_changes if o is not None}
+            keys.update(key for key, o in svc_changes if o is None)
             doomed = [k for k in keys if k in ep_bucket and k not in svc_bucket and k != ("default", "kubernetes")]
             if doomed:
                 positions = cluster.store.positions("Endpoints")
