@@ -18,6 +18,7 @@ from aoi_gym.cluster.sim.appmodel.util import label_of
 __all__ = ["Process", "identify", "container_spec", "BUGGY_IMAGES"]
 
 BUGGY_IMAGES = ("yinfangchen/geo:app3",)
+_BUGGY_REPOS = frozenset(normalize_image(b) for b in BUGGY_IMAGES)
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def identify(app: App | None, pod: dict[str, Any], container: dict[str, Any]) ->
     if container.get("name") != app.container_name(labeled) and len(names) > 1:
         return Process("foreign", None, labeled)
     repo = normalize_image(image)
-    if any(normalize_image(b) == repo for b in BUGGY_IMAGES):
+    if repo in _BUGGY_REPOS:
         return Process("buggy", base, labeled, binary=labeled)
     if base.command:  # a multi-binary image: the command picks the server
         cmd = container.get("command") or list(base.command)

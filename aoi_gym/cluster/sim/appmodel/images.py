@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 __all__ = ["PAUSE_IMAGES", "normalize_image", "image_pull_error", "is_pause"]
 
 PAUSE_IMAGES = ("gcr.io/google-containers/pause", "registry.k8s.io/pause", "k8s.gcr.io/pause")
@@ -26,6 +28,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of a string, asked at every container start
 def normalize_image(image: str) -> tuple[str, str]:
     """``docker.io/library/mongo:4.4.6`` -> (``mongo``, ``4.4.6``); the tag defaults to ``latest``."""
     ref = image.strip()
@@ -41,6 +44,7 @@ def normalize_image(image: str) -> tuple[str, str]:
     return repo, tag
 
 
+@functools.lru_cache(maxsize=4096)
 def is_pause(image: str) -> bool:
     return normalize_image(image)[0] in PAUSE_IMAGES
 

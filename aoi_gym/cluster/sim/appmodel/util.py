@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from typing import Any
@@ -41,6 +42,18 @@ def parse_memory_mib(q: Any) -> float | None:
     """Kubernetes memory quantity (``256Mi``, ``1G``, ``134217728``) -> MiB; None if absent or malformed."""
     if q is None:
         return None
+    try:
+        return _parse_memory_mib_cached(q)
+    except TypeError:  # unhashable (malformed) input: parse it uncached
+        return _parse_memory_mib(q)
+
+
+@functools.lru_cache(maxsize=4096)  # a pure function; container starts ask it for the same few limits
+def _parse_memory_mib_cached(q: Any) -> float | None:
+    return _parse_memory_mib(q)
+
+
+def _parse_memory_mib(q: Any) -> float | None:
     m = re.fullmatch(r"\s*([0-9.]+)\s*([a-zA-Z]*)\s*", str(q))
     if not m or m.group(2) not in _MEM:
         return None
