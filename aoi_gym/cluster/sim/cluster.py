@@ -70,7 +70,23 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         if paused:
-            gc.enable()
+            _gc_resume()
+
+
+def _gc_resume() -> None:
+    """Switch the collector back on with what was allocated meanwhile counted as old.
+
+    Re-enabled as is, the collector's first young-generation pass would walk every container the
+    pause allocated (the whole store of a fresh build: ~55 ms of a synthetic(1000) build, twice) only
+    to promote it. Those objects live on in the store, so they are moved straight to the oldest
+    generation instead (freeze then unfreeze: two list splices); full collections still scan them, so
+    any cycle among them is collected as usual, and ``gc.collect()`` still sees everything. Skipped
+    when someone else holds frozen objects (unfreezing would release theirs).
+    """
+    if not gc.get_freeze_count():
+        gc.freeze()
+        gc.unfreeze()
+    gc.enable()
 
 
 def _namespace_name(obj: dict[str, Any]) -> tuple[str, str]:
@@ -205,7 +221,7 @@ class SimCluster:
         finally:
             self._reconciling = False
             if paused:
-                gc.enable()
+                _gc_resume()
 
     # ------------------------------------------------------------------ object API
     def _info(self, kind: str):
