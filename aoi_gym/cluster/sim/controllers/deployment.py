@@ -136,6 +136,22 @@ def _condition(ctype: str, value: tuple[str, str, str], last_update: str, old: d
     }
 
 
+_TS_T: dict[str, float] = {}
+
+
+def _ts_t(cluster: "SimCluster", ts: Any) -> float:
+    """``ts_to_t`` through a memo for a timestamp text (a pure function of the text; conditions carry
+    a few distinct ones, parsed on every status write)."""
+    if not ts or type(ts) is not str:
+        return ts_to_t(cluster, ts)
+    t = _TS_T.get(ts)
+    if t is None:
+        if len(_TS_T) > 4096:
+            _TS_T.clear()
+        t = _TS_T[ts] = ts_to_t(cluster, ts)
+    return t
+
+
 def _recreates(d: dict[str, Any]) -> bool:
     return (d.get("spec") or {}).get("strategy", {}).get("type") == "Recreate"
 
@@ -279,8 +295,9 @@ class DeploymentController(NoRepassOfKeptWrites):
         if not rss:  # a new Deployment (or all its RSs gone)
             new_rs, old_rss, max_rev = None, [], 0
         elif len(rss) == 1 and (rss[0]["metadata"].get("labels") or {}).get("pod-template-hash") == h:
-            # the steady state: one RS, for the current template (it has the highest revision)
-            new_rs, old_rss, max_rev = rss[0], [], _revision(rss[0])
+            # the steady state: one RS, for the current template (it has the highest revision: no
+            # rollback to re-number, see below)
+            new_rs, old_rss, max_rev = rss[0], [], None
         else:
             new_rs = next((r for r in rss if (r["metadata"].get("labels") or {}).get("pod-template-hash") == h), None)
             old_rss = sorted((r for r in rss if r is not new_rs), key=lambda r: (_revision(r), r["metadata"]["name"]))
@@ -300,7 +317,8 @@ class DeploymentController(NoRepassOfKeptWrites):
                     return None
                 created_now = True
                 rss = [*old_rss, new_rs]
-            elif _revision(new_rs) < max_rev:  # rollback onto an older template: it gets the next revision
+            elif max_rev is not None and _revision(new_rs) < max_rev:
+                # rollback onto an older template: it gets the next revision
                 upd = json_copy(new_rs)
                 upd["metadata"].setdefault("annotations", {})[REVISION_ANNOTATION] = str(max_rev + 1)
                 cluster.update_status(upd)
@@ -309,7 +327,8 @@ class DeploymentController(NoRepassOfKeptWrites):
                 self._rolling(cluster, d, new_rs, old_rss, want, surge, unavailable)
             else:
                 self._recreate(cluster, d, new_rs, old_rss, want, pods_by_owner)
-            self._cleanup(cluster, d, old_rss)
+            if old_rss:
+                self._cleanup(cluster, d, old_rss)
         if rs_version is not None and rs_version == cluster.store.kind_version("ReplicaSet"):
             # no RS put or removed since the owner index was read: rss are the stored RSs, as peeks would say
             cur_rss, new_cur = rss, new_rs
@@ -436,7 +455,7 @@ class DeploymentController(NoRepassOfKeptWrites):
         elif progressing or old_prog is None:
             prog = ("True", "ReplicaSetUpdated", f'ReplicaSet "{rs_name}" is progressing.')
         elif old_prog.get("reason") in ("ReplicaSetUpdated", "NewReplicaSetCreated") and deadline_s is not None:
-            started = ts_to_t(cluster, old_prog.get("lastUpdateTime"))
+            started = _ts_t(cluster, old_prog.get("lastUpdateTime"))
             if cluster.t >= started + float(deadline_s):
                 prog = ("False", "ProgressDeadlineExceeded", f'ReplicaSet "{rs_name}" has timed out progressing.')
             else:
@@ -452,7 +471,7 @@ class DeploymentController(NoRepassOfKeptWrites):
             last_update = old_prog["lastUpdateTime"] if same else now
             conds.append(_condition("Progressing", prog, last_update, old_prog, now))
             if prog[1] in ("ReplicaSetUpdated", "NewReplicaSetCreated") and deadline_s is not None:
-                due = ts_to_t(cluster, last_update) + float(deadline_s)
+                due = _ts_t(cluster, last_update) + float(deadline_s)
         status["conditions"] = conds  # Available first, then Progressing
         ann = meta.get("annotations") or {}
         rev = str(_revision(new_rs)) if new_rs else None
