@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from aoi_gym.cluster.sim.controllers.common import emit, format_go_duration, stable_hash
 from aoi_gym.cluster.sim.runtime import ContainerPlan
@@ -252,17 +252,40 @@ def _pull_figures(image: str) -> tuple[float, int]:
     return secs, size
 
 
+def _quiet(reason: str, message: str) -> None:
+    """The emitter of a namespace that takes no events."""
+
+
+def _emitter(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], name: str) -> Callable[[str, str], None]:
+    """``lambda reason, message: _ev(cluster, pod, rec, name, reason, message)`` for the Normal events
+    of one start, with the namespace check, host and field path worked out once for them all (the
+    events of a start put nothing but Events)."""
+    record = getattr(cluster, "_record_event", None)
+    if record is None:
+        return lambda reason, message: _ev(cluster, pod, rec, name, reason, message)
+    ns = pod["metadata"].get("namespace") or "default"
+    ns_obj = cluster.store.peek("Namespace", ns)
+    if ns_obj is None or "deletionTimestamp" in ns_obj["metadata"]:
+        return _quiet
+    field_path = f"spec.{'initContainers' if rec['init'] else 'containers'}{{{name}}}"
+    host = pod["spec"].get("nodeName", "")
+
+    def ev(reason: str, message: str) -> None:
+        record(pod, ns, reason, message, "Normal", "kubelet", host, field_path)
+
+    return ev
+
+
 def _pull_events(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_spec: dict[str, Any], restart: bool,
-                 f: _Facts) -> None:
+                 f: _Facts, ev: Callable[[str, str], None]) -> None:
     name, image = c_spec["name"], c_spec.get("image", "")
     images = cluster.private.setdefault("images", {}).setdefault(_node_of(pod), [])
     if f.policy != "Always" and (restart or image_present(cluster, pod, image)):
-        _ev(cluster, pod, rec, name, "Pulled", f'Container image "{image}" already present on machine')
+        ev("Pulled", f'Container image "{image}" already present on machine')
         return
     secs, size = _pull_figures(image)
-    _ev(cluster, pod, rec, name, "Pulling", f'Pulling image "{image}"')
-    _ev(cluster, pod, rec, name, "Pulled",
-        f'Successfully pulled image "{image}" in {secs:.3f}s ({secs:.3f}s including waiting). Image size: {size} bytes.')
+    ev("Pulling", f'Pulling image "{image}"')
+    ev("Pulled", f'Successfully pulled image "{image}" in {secs:.3f}s ({secs:.3f}s including waiting). Image size: {size} bytes.')
     if image not in images:
         images.append(image)
 
@@ -301,7 +324,8 @@ def _start(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_sp
         _ev(cluster, pod, rec, name, "Failed", f'Failed to pull image "{image}": {err}', "Warning")
         _ev(cluster, pod, rec, name, "Failed", "Error: ErrImagePull", "Warning")
         return
-    _pull_events(cluster, pod, rec, c_spec, restart or rec["pulled"], f)
+    ev = _emitter(cluster, pod, rec, name)
+    _pull_events(cluster, pod, rec, c_spec, restart or rec["pulled"], f, ev)
     rec["pulled"] = True
     err = config_error(cluster, pod, c_spec) if f.env_refs else None
     if err is not None:
@@ -315,8 +339,8 @@ def _start(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_sp
     rec["pulls"] = rec["rprobe"] = 0
     rec["image"] = image
     rec["cid"] = _container_id(pod["metadata"].get("uid"), name, rec["n"], at)
-    _ev(cluster, pod, rec, name, "Created", f"Created container {name}")
-    _ev(cluster, pod, rec, name, "Started", f"Started container {name}")
+    ev("Created", f"Created container {name}")
+    ev("Started", f"Started container {name}")
     rec["due"] = _next_run_event(rec, f, at)
 
 

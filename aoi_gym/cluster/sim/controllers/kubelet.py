@@ -27,11 +27,23 @@ if TYPE_CHECKING:
 __all__ = ["Kubelet", "kill_container", "pod_record"]
 
 
+# id(node) -> (node, its InternalIP); a pure memo of immutable (stored) nodes, each entry holding its node
+_NODE_IPS: dict[int, tuple[dict[str, Any], str]] = {}
+
+
 def _node_ip(node: dict[str, Any]) -> str:
+    hit = _NODE_IPS.get(id(node))
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    ip = ""
     for a in (node.get("status") or {}).get("addresses") or ():
         if a.get("type") == "InternalIP":
-            return a.get("address", "")
-    return ""
+            ip = a.get("address", "")
+            break
+    if len(_NODE_IPS) > 1024:
+        _NODE_IPS.clear()
+    _NODE_IPS[id(node)] = (node, ip)
+    return ip
 
 
 def _alloc_ip(cluster: "SimCluster", pod: dict[str, Any], node: dict[str, Any]) -> str:
