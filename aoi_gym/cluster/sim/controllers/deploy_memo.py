@@ -12,12 +12,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aoi_gym.cluster.sim.controllers.common import MemoPass, SimController, memo_store
+from aoi_gym.cluster.sim.controllers.common import MemoPass, SimController, memo_store, ts_to_t
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
 
-__all__ = ["KeepingPass", "NoRepassOfKeptWrites", "changed_uids_not_kept", "single_own_write"]
+__all__ = ["KeepingPass", "NoRepassOfKeptWrites", "changed_uids_not_kept", "memo_ts_to_t", "single_own_write"]
+
+
+_TS_T: dict[str, float] = {}
+
+
+def memo_ts_to_t(cluster: "SimCluster", ts: Any) -> float:
+    """``ts_to_t`` through a memo for a timestamp text: a pure function of the text (calendar.timegm
+    each time otherwise); the Deployment and ReplicaSet syncs parse their conditions' few distinct
+    timestamps on every status they compute."""
+    if not ts or type(ts) is not str:
+        return ts_to_t(cluster, ts)
+    t = _TS_T.get(ts)
+    if t is None:
+        if len(_TS_T) > 4096:
+            _TS_T.clear()
+        t = _TS_T[ts] = ts_to_t(cluster, ts)
+    return t
 
 
 def single_own_write(cluster: "SimCluster", before: int, obj: dict[str, Any]) -> str | None:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.sim.controllers.common import (
-    ts_to_t,
     emit,
     owner_index,
     changed_owners,
@@ -28,6 +27,7 @@ from aoi_gym.cluster.sim.controllers.deploy_memo import (
     KeepingPass,
     NoRepassOfKeptWrites,
     changed_uids_not_kept,
+    memo_ts_to_t,
     single_own_write,
 )
 from aoi_gym.cluster.sim.controllers.podtemplate import defaulted_template, note_defaulted_template, stored_template_hash
@@ -134,22 +134,6 @@ def _condition(ctype: str, value: tuple[str, str, str], last_update: str, old: d
         "reason": value[1],
         "message": value[2],
     }
-
-
-_TS_T: dict[str, float] = {}
-
-
-def _ts_t(cluster: "SimCluster", ts: Any) -> float:
-    """``ts_to_t`` through a memo for a timestamp text (a pure function of the text; conditions carry
-    a few distinct ones, parsed on every status write)."""
-    if not ts or type(ts) is not str:
-        return ts_to_t(cluster, ts)
-    t = _TS_T.get(ts)
-    if t is None:
-        if len(_TS_T) > 4096:
-            _TS_T.clear()
-        t = _TS_T[ts] = ts_to_t(cluster, ts)
-    return t
 
 
 def _recreates(d: dict[str, Any]) -> bool:
@@ -455,7 +439,7 @@ class DeploymentController(NoRepassOfKeptWrites):
         elif progressing or old_prog is None:
             prog = ("True", "ReplicaSetUpdated", f'ReplicaSet "{rs_name}" is progressing.')
         elif old_prog.get("reason") in ("ReplicaSetUpdated", "NewReplicaSetCreated") and deadline_s is not None:
-            started = _ts_t(cluster, old_prog.get("lastUpdateTime"))
+            started = memo_ts_to_t(cluster, old_prog.get("lastUpdateTime"))
             if cluster.t >= started + float(deadline_s):
                 prog = ("False", "ProgressDeadlineExceeded", f'ReplicaSet "{rs_name}" has timed out progressing.')
             else:
@@ -471,7 +455,7 @@ class DeploymentController(NoRepassOfKeptWrites):
             last_update = old_prog["lastUpdateTime"] if same else now
             conds.append(_condition("Progressing", prog, last_update, old_prog, now))
             if prog[1] in ("ReplicaSetUpdated", "NewReplicaSetCreated") and deadline_s is not None:
-                due = _ts_t(cluster, last_update) + float(deadline_s)
+                due = memo_ts_to_t(cluster, last_update) + float(deadline_s)
         status["conditions"] = conds  # Available first, then Progressing
         ann = meta.get("annotations") or {}
         rev = str(_revision(new_rs)) if new_rs else None

@@ -24,6 +24,7 @@ from aoi_gym.cluster.sim.controllers.deploy_memo import (
     KeepingPass,
     NoRepassOfKeptWrites,
     changed_uids_not_kept,
+    memo_ts_to_t,
     single_own_write,
 )
 from aoi_gym.cluster.sim.controllers.podtemplate import new_pod
@@ -62,7 +63,7 @@ def count_available(cluster: "SimCluster", pods: list[dict[str, Any]], min_ready
         if c.get("status") != "True":
             continue
         ready += 1
-        at = ts_to_t(cluster, c.get("lastTransitionTime")) + min_ready_s
+        at = memo_ts_to_t(cluster, c.get("lastTransitionTime")) + min_ready_s
         if at <= now:
             available += 1
         elif due is None or at < due:
