@@ -45,7 +45,23 @@ _NAMESPACED = {k: info.namespaced for k, info in KINDS.items()}
 
 def format_time(epoch_seconds: float) -> str:
     """RFC 3339 timestamp as the API server writes it (``2026-01-05T09:00:00Z``)."""
-    return _format_whole_seconds(int(epoch_seconds))
+    text = _TIME_TEXT.get(epoch_seconds)
+    if text is None:
+        text = _time_text(epoch_seconds)
+    return text
+
+
+# epoch seconds (as given) -> text: a pure function's memo. Written ~24,000 times per synthetic(1000)
+# build (every status write and event stamps the time) for a few hundred distinct instants, so a dict
+# hit on the float itself replaces int() and the lru_cache call.
+_TIME_TEXT: dict[float, str] = {}
+
+
+def _time_text(epoch_seconds: float) -> str:
+    if len(_TIME_TEXT) >= 8192:
+        _TIME_TEXT.clear()  # bounded; refilled by the instants in use
+    text = _TIME_TEXT[epoch_seconds] = _format_whole_seconds(int(epoch_seconds))
+    return text
 
 
 @functools.lru_cache(maxsize=4096)
@@ -137,7 +153,9 @@ class SimCluster:
         return EPOCH + self.t
 
     def timestamp(self, t: float | None = None) -> str:
-        return format_time(EPOCH + (self.t if t is None else t))
+        when = EPOCH + (self.t if t is None else t)
+        text = _TIME_TEXT.get(when)  # format_time inlined: ~14,000 calls per synthetic(1000) build
+        return _time_text(when) if text is None else text
 
     def parse_timestamp(self, ts: str | None) -> float:
         """Inverse of :meth:`timestamp`: RFC 3339 -> simulated ``t`` (seconds since cluster start)."""
@@ -446,9 +464,10 @@ class SimCluster:
             seen = private["events"] = {}
         key = f"{meta.get('uid')}|{reason}|{message}|{field_path}"
         name = seen.get(key)
-        ts = format_time(EPOCH + self.t)
+        when = EPOCH + self.t
+        ts = _TIME_TEXT.get(when) or _time_text(when)
         if name:
-            cur = self.store.peek("Event", name, ns)
+            cur = self.store.bucket("Event").get((ns, name))
             if cur is not None:
                 # a repeat: a new version sharing the unchanged parts (stored objects are never modified;
                 # metadata is fresh because the store stamps resourceVersion into it)
@@ -461,7 +480,7 @@ class SimCluster:
         # As the API server's recorder names them: <object>.<hex of the first occurrence's UnixNano>,
         # so one object's events list in the order they happened.
         seq = private["event_seq"] = private.get("event_seq", 0) + 1
-        name = seen[key] = f"{meta['name']}.{int((EPOCH + self.t) * 1e9) + seq:x}"
+        name = seen[key] = f"{meta['name']}.{int(when * 1e9) + seq:x}"
         involved = {
             "apiVersion": obj.get("apiVersion", "v1"),
             "kind": obj["kind"],

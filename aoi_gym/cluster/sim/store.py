@@ -186,8 +186,10 @@ class ObjectStore:
         else:
             if old["metadata"].get("uid") != meta.get("uid"):
                 self.uid_changes += 1
-            # (a key not stored has no cached hash: removals drop theirs)
-            self._hashes.pop((kind, ns, name), None)
+            # (a key not stored has no cached hash: removals drop theirs; none at all until a digest)
+            hashes = self._hashes
+            if hashes:
+                hashes.pop((kind, ns, name), None)
         versions = self._kind_versions
         versions[kind] = versions.get(kind, 0) + 1
         changes = self._changes.get(kind)
