@@ -283,6 +283,10 @@ def _conditions(old: dict[str, Any], now: str, want: tuple[tuple[str, str, str |
     ``own``: ``old`` is a status this function's caller stored, so an old condition with the wanted
     status, reason and message is exactly the dict that would be built: it is shared, not rebuilt
     (stored objects are never modified); so is PodScheduled, which would be copied as it is."""
+    if own:
+        conds = _own_conditions(old["conditions"], now, want)
+        if conds is not None:
+            return conds
     prev_of: dict[Any, dict[str, Any]] = {}
     for c in old.get("conditions") or ():
         ctype = c.get("type")
@@ -306,6 +310,36 @@ def _conditions(old: dict[str, Any], now: str, want: tuple[tuple[str, str, str |
         conds.append(cond)
     sched = prev_of.get("PodScheduled")
     conds.append(sched if sched else {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": now})
+    return conds
+
+
+def _own_conditions(old: list[dict[str, Any]], now: str,
+                    want: tuple[tuple[str, str, str | None, str | None], ...]) -> list[dict[str, Any]] | None:
+    """:func:`_conditions` from the kubelet's own last list, which holds the wanted types in the wanted
+    order, then PodScheduled, once each (None when it does not)."""
+    if len(old) != len(want) + 1:
+        return None
+    conds = []
+    for (ctype, status, reason, message), prev in zip(want, old):
+        if prev["type"] != ctype:
+            return None
+        if prev["status"] == status:
+            if prev.get("reason") == reason and prev.get("message") == message:
+                conds.append(prev)
+                continue
+            since = prev["lastTransitionTime"]
+        else:
+            since = now
+        cond: dict[str, Any] = {"type": ctype, "status": status, "lastProbeTime": None, "lastTransitionTime": since}
+        if reason:
+            cond["reason"] = reason
+        if message:
+            cond["message"] = message
+        conds.append(cond)
+    sched = old[-1]
+    if sched.get("type") != "PodScheduled":
+        return None
+    conds.append(sched)
     return conds
 
 
