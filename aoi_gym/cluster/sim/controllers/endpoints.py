@@ -323,6 +323,8 @@ def _subsets(spec: dict[str, Any], svc_name: str, pods: list[dict[str, Any]]) ->
     headless = spec.get("clusterIP") == "None"
     svc_ports = spec.get("ports") or ()
     fixed = _fixed_ports(svc_ports)  # numbered targetPorts: one port list for every pod, built once
+    if fixed is not None:
+        return _fixed_subsets(fixed, publish, headless, svc_name, pods)
     groups: dict[tuple, dict[str, list]] = {}
     for p in pods:
         if fixed is not None:
@@ -368,6 +370,41 @@ def _subsets(spec: dict[str, Any], svc_name: str, pods: list[dict[str, Any]]) ->
         sub["ports"] = sorted(g["ports"], key=_port_key)
         subsets.append(sub)
     return subsets
+
+
+def _fixed_subsets(ports: list[dict[str, Any]], publish: bool, headless: bool, svc_name: str,
+                   pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`_subsets` when every pod gets the same ports (``ports``, from :func:`_fixed_ports`, a
+    fresh list): one subset, or none without pods. (Most Services: this runs for every write.)"""
+    if not pods:
+        return []
+    ready: list[dict[str, Any]] = []
+    notready: list[dict[str, Any]] = []
+    for p in pods:
+        pm, pspec = p["metadata"], p["spec"]
+        addr = {
+            "ip": p["status"]["podIP"],
+            "nodeName": pspec.get("nodeName"),
+            "targetRef": {"kind": "Pod", "name": pm["name"], "namespace": pm["namespace"], "uid": pm.get("uid")},
+        }
+        if headless and pspec.get("hostname") and pspec.get("subdomain") == svc_name:
+            addr = {"hostname": pspec["hostname"], **addr}
+        if publish:
+            ready.append(addr)
+            continue
+        for c in (p.get("status") or {}).get("conditions") or ():  # pod_is_ready inlined
+            if c.get("type") == "Ready":
+                (ready if c.get("status") == "True" else notready).append(addr)
+                break
+        else:
+            notready.append(addr)
+    sub: dict[str, Any] = {}
+    if ready:
+        sub["addresses"] = sorted(ready, key=_addr_key) if len(ready) > 1 else ready
+    if notready:
+        sub["notReadyAddresses"] = sorted(notready, key=_addr_key) if len(notready) > 1 else notready
+    sub["ports"] = sorted(ports, key=_port_key) if len(ports) > 1 else ports
+    return [sub]
 
 
 class EndpointsController(SimController):
