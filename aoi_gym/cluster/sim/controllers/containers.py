@@ -58,6 +58,22 @@ def normalize_image(image: str) -> str:
     return name
 
 
+# simulated time -> cluster.timestamp(t), which depends on t alone (EPOCH is fixed): a pure memo; the
+# kubelet stamps every status it writes with the pass's time and each running container's start
+_STAMPS: dict[float, str] = {}
+
+
+def stamp(cluster: "SimCluster", t: float) -> str:
+    """``cluster.timestamp(t)``, memoized."""
+    text = _STAMPS.get(t)
+    if text is None:
+        text = cluster.timestamp(t)
+        if len(_STAMPS) > 4096:
+            _STAMPS.clear()
+        _STAMPS[t] = text
+    return text
+
+
 @functools.lru_cache(maxsize=4096)
 def _image_id(image: str) -> str:
     repo = normalize_image(image).split("@", 1)[0]
@@ -511,7 +527,7 @@ def container_status(cluster: "SimCluster", rec: dict[str, Any], c_spec: dict[st
     st = rec["st"]
     ready = False
     if st == "run":
-        state = {"running": {"startedAt": cluster.timestamp(rec["start"])}}
+        state = {"running": {"startedAt": stamp(cluster, rec["start"])}}
         ra = _ready_at(rec, facts(c_spec))
         ready = ra is not None and ra <= cluster.t
     elif st == "dead" or st == "done":

@@ -353,7 +353,7 @@ _OWN = "kubelet:own-status"
 
 def _write_status(cluster, pod, node, prec, mount, init_done, init_failed, specs=None) -> None:
     t = cluster.t
-    now = cluster.timestamp()
+    now = ctr.stamp(cluster, t)
     old = pod.get("status") or {}
     meta = pod["metadata"]
     owns = cluster.caches.get(_OWN)
@@ -421,7 +421,7 @@ def _write_status(cluster, pod, node, prec, mount, init_done, init_failed, specs
             status["podIP"] = ip
             status["podIPs"] = [{"ip": ip}]
         status["qosClass"] = old.get("qosClass") or qos_class(pod["spec"])
-        status["startTime"] = cluster.timestamp(prec["t0"])
+        status["startTime"] = ctr.stamp(cluster, prec["t0"])
     prec["probing"] = probing
     prec["due"] = due if due is not None and due > t else None
     cur = cluster.store.peek("Pod", meta["name"], meta["namespace"])
