@@ -172,13 +172,19 @@ def ask_plan(cluster: "SimCluster", pod: dict[str, Any], c_spec: dict[str, Any])
     return _plan_list(cluster.app.container_plan(cluster, pod, c_spec))
 
 
+_NEW_RECORD = {
+    "st": "create", "due": None, "n": 0, "init": False, "image": "",
+    "plan": None, "start": None, "fin": None, "code": None, "reason": None, "msg": None, "cid": None,
+    "last": None, "pulls": 0, "crash": 0, "lastrestart": None, "rprobe": 0, "pulled": False,
+}
+
+
 def new_record(cluster: "SimCluster", pod: dict[str, Any], c_spec: dict[str, Any], init: bool) -> dict[str, Any]:
     """A record for a container that has not started yet (waiting ContainerCreating)."""
-    return {
-        "st": "create", "due": None, "n": 0, "init": init, "image": c_spec.get("image", ""),
-        "plan": None, "start": None, "fin": None, "code": None, "reason": None, "msg": None, "cid": None,
-        "last": None, "pulls": 0, "crash": 0, "lastrestart": None, "rprobe": 0, "pulled": False,
-    }
+    rec = _NEW_RECORD.copy()  # several times cheaper than building the 18 keys (same keys, same order)
+    rec["init"] = init
+    rec["image"] = c_spec.get("image", "")
+    return rec
 
 
 # ---------------------------------------------------------------------------------------------- config
