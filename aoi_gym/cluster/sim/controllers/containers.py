@@ -123,8 +123,13 @@ class _Facts:
             self.live_delay = _probe_num(lp, "initialDelaySeconds")
             self.live_span = _probe_num(lp, "periodSeconds") * _probe_num(lp, "failureThreshold")
         # config_error can only find something when an env entry refers to a ConfigMap/Secret
-        self.env_refs = bool(c_spec.get("envFrom")) or any(
-            isinstance(e, dict) and isinstance(e.get("valueFrom"), dict) for e in c_spec.get("env") or ())
+        refs = bool(c_spec.get("envFrom"))
+        if not refs:
+            for e in c_spec.get("env") or ():
+                if isinstance(e, dict) and isinstance(e.get("valueFrom"), dict):
+                    refs = True
+                    break
+        self.env_refs = refs
 
 
 # id(container spec) -> its facts; a pure memo of immutable (stored) specs, each entry holding its spec
@@ -543,20 +548,17 @@ def container_status(cluster: "SimCluster", rec: dict[str, Any], c_spec: dict[st
         if rec["msg"]:
             waiting["message"] = rec["msg"]
         state = {"waiting": waiting}
+    if st == "backoff":  # the instance that just died is the last state while the kubelet waits
+        last_state = {"terminated": _terminated(rec)}
+    else:
+        last = rec["last"]
+        last_state = {"terminated": dict(last)} if last else {}
+    # whole literals: a dict that grows past five keys is resized
     cid = rec["cid"]
     if cid is not None:  # pulled: containerd's names
         image = rec["image"] or c_spec.get("image", "")
-        out: dict[str, Any] = {"containerID": cid, "image": normalize_image(image), "imageID": _image_id(image)}
-    else:
-        out = {"image": c_spec.get("image", ""), "imageID": ""}
-    if st == "backoff":  # the instance that just died is the last state while the kubelet waits
-        out["lastState"] = {"terminated": _terminated(rec)}
-    else:
-        last = rec["last"]
-        out["lastState"] = {"terminated": dict(last)} if last else {}
-    out["name"] = c_spec["name"]
-    out["ready"] = ready
-    out["restartCount"] = rec["n"]
-    out["started"] = st == "run"
-    out["state"] = state
-    return out, ready
+        return {"containerID": cid, "image": normalize_image(image), "imageID": _image_id(image), "lastState": last_state,
+                "name": c_spec["name"], "ready": ready, "restartCount": rec["n"], "started": st == "run",
+                "state": state}, ready
+    return {"image": c_spec.get("image", ""), "imageID": "", "lastState": last_state, "name": c_spec["name"],
+            "ready": ready, "restartCount": rec["n"], "started": st == "run", "state": state}, ready

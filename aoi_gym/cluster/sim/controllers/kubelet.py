@@ -306,15 +306,23 @@ def _conditions(old: dict[str, Any], now: str, want: tuple[tuple[str, str, str |
             since = prev["lastTransitionTime"]
         else:
             since = now
-        cond: dict[str, Any] = {"type": ctype, "status": status, "lastProbeTime": None, "lastTransitionTime": since}
-        if reason:
-            cond["reason"] = reason
-        if message:
-            cond["message"] = message
-        conds.append(cond)
+        conds.append(_condition(ctype, status, since, reason, message))
     sched = prev_of.get("PodScheduled")
     conds.append(sched if sched else {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": now})
     return conds
+
+
+def _condition(ctype: str, status: str, since: str, reason: str | None, message: str | None) -> dict[str, Any]:
+    """One condition, reason and message only when set; written out as whole literals (a dict that
+    grows past five keys is resized)."""
+    if reason:
+        if message:
+            return {"type": ctype, "status": status, "lastProbeTime": None, "lastTransitionTime": since, "reason": reason,
+                    "message": message}
+        return {"type": ctype, "status": status, "lastProbeTime": None, "lastTransitionTime": since, "reason": reason}
+    if message:
+        return {"type": ctype, "status": status, "lastProbeTime": None, "lastTransitionTime": since, "message": message}
+    return {"type": ctype, "status": status, "lastProbeTime": None, "lastTransitionTime": since}
 
 
 def _own_conditions(old: list[dict[str, Any]], now: str,
@@ -334,12 +342,7 @@ def _own_conditions(old: list[dict[str, Any]], now: str,
             since = prev["lastTransitionTime"]
         else:
             since = now
-        cond: dict[str, Any] = {"type": ctype, "status": status, "lastProbeTime": None, "lastTransitionTime": since}
-        if reason:
-            cond["reason"] = reason
-        if message:
-            cond["message"] = message
-        conds.append(cond)
+        conds.append(_condition(ctype, status, since, reason, message))
     sched = old[-1]
     if sched.get("type") != "PodScheduled":
         return None
@@ -415,6 +418,11 @@ def _write_status(cluster, pod, node, prec, mount, init_done, init_failed, specs
         if init_statuses:
             status["initContainerStatuses"] = init_statuses
         status["phase"] = phase
+    elif prec["ip"] and not init_statuses:  # the usual keys, as one literal (no resizes)
+        ip = prec["ip"]
+        status = {"conditions": conds, "containerStatuses": statuses, "hostIP": host_ip, "hostIPs": [{"ip": host_ip}],
+                  "phase": phase, "podIP": ip, "podIPs": [{"ip": ip}],
+                  "qosClass": old.get("qosClass") or qos_class(pod["spec"]), "startTime": ctr.stamp(cluster, prec["t0"])}
     else:
         status = {"conditions": conds, "containerStatuses": statuses, "hostIP": host_ip, "hostIPs": [{"ip": host_ip}]}
         if init_statuses:
