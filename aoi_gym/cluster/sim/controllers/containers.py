@@ -16,10 +16,10 @@ reset after 10 minutes without a restart.
 from __future__ import annotations
 
 import functools
-import hashlib
 from typing import TYPE_CHECKING, Any, Callable
 
 from aoi_gym.cluster.sim.controllers.common import emit, format_go_duration, stable_hash
+from aoi_gym.cluster.sim.controllers.kubelet_memos import _container_id, _Facts, _probe_num, facts, stamp
 from aoi_gym.cluster.sim.runtime import ContainerPlan
 
 if TYPE_CHECKING:
@@ -58,22 +58,6 @@ def normalize_image(image: str) -> str:
     return name
 
 
-# simulated time -> cluster.timestamp(t), which depends on t alone (EPOCH is fixed): a pure memo; the
-# kubelet stamps every status it writes with the pass's time and each running container's start
-_STAMPS: dict[float, str] = {}
-
-
-def stamp(cluster: "SimCluster", t: float) -> str:
-    """``cluster.timestamp(t)``, memoized."""
-    text = _STAMPS.get(t)
-    if text is None:
-        text = cluster.timestamp(t)
-        if len(_STAMPS) > 4096:
-            _STAMPS.clear()
-        _STAMPS[t] = text
-    return text
-
-
 @functools.lru_cache(maxsize=4096)
 def _image_id(image: str) -> str:
     repo = normalize_image(image).split("@", 1)[0]
@@ -89,61 +73,6 @@ def _plan_list(p: ContainerPlan) -> list:
 
 
 _IMAGE_OK, _IMAGE_ERR, _DELAY, _EXIT_AFTER, _CODE, _REASON, _READY, _READY_DELAY, _LIVE, _PROBE_MSG = range(10)
-
-
-def _probe(c_spec: dict[str, Any], kind: str) -> dict[str, Any] | None:
-    p = c_spec.get(kind)
-    return p if isinstance(p, dict) else None
-
-
-def _probe_num(probe: dict[str, Any], key: str) -> float:
-    default = {"initialDelaySeconds": 0, "periodSeconds": 10, "failureThreshold": 3}[key]
-    try:
-        return float(probe.get(key, default))
-    except (TypeError, ValueError):
-        return float(default)
-
-
-class _Facts:
-    """What the state machine reads from a container spec, worked out once per spec object (a start
-    asks for the policy and the probes' numbers several times)."""
-
-    __slots__ = ("spec", "policy", "ready_probe", "ready_delay", "ready_period", "live_probe", "live_delay",
-                 "live_span", "env_refs")
-
-    def __init__(self, c_spec: dict[str, Any]) -> None:
-        self.spec = c_spec  # held, so that id(c_spec) is not reused while the memo entry lives
-        self.policy = _policy(c_spec)
-        rp = self.ready_probe = _probe(c_spec, "readinessProbe")
-        if rp is not None:
-            self.ready_delay = _probe_num(rp, "initialDelaySeconds")
-            self.ready_period = _probe_num(rp, "periodSeconds")
-        lp = self.live_probe = _probe(c_spec, "livenessProbe")
-        if lp is not None:
-            self.live_delay = _probe_num(lp, "initialDelaySeconds")
-            self.live_span = _probe_num(lp, "periodSeconds") * _probe_num(lp, "failureThreshold")
-        # config_error can only find something when an env entry refers to a ConfigMap/Secret
-        refs = bool(c_spec.get("envFrom"))
-        if not refs:
-            for e in c_spec.get("env") or ():
-                if isinstance(e, dict) and isinstance(e.get("valueFrom"), dict):
-                    refs = True
-                    break
-        self.env_refs = refs
-
-
-# id(container spec) -> its facts; a pure memo of immutable (stored) specs, each entry holding its spec
-_FACTS: dict[int, _Facts] = {}
-
-
-def facts(c_spec: dict[str, Any]) -> _Facts:
-    """The :class:`_Facts` of a container spec (which, like every stored object, is never modified)."""
-    f = _FACTS.get(id(c_spec))
-    if f is None or f.spec is not c_spec:
-        if len(_FACTS) > 16384:
-            _FACTS.clear()
-        f = _FACTS[id(c_spec)] = _Facts(c_spec)
-    return f
 
 
 def _probe_port(port: Any, c_spec: dict[str, Any]) -> Any:
@@ -252,11 +181,6 @@ def _ev(cluster, pod, rec, name, reason, message, type="Normal", times=1) -> Non
         record(pod, ns, reason, message, type, "kubelet", host, field_path)
 
 
-def _policy(c_spec: dict[str, Any]) -> str:
-    image = c_spec.get("image", "")
-    return c_spec.get("imagePullPolicy") or ("Always" if image.endswith(":latest") or ":" not in image.rsplit("/", 1)[-1] else "IfNotPresent")
-
-
 def image_present(cluster: "SimCluster", pod: dict[str, Any], image: str) -> bool:
     """Whether the pod's node already has ``image``: pulled there before, or preloaded (the node's
     ``status.images``, as kind preloads its system images)."""
@@ -305,7 +229,7 @@ def _emitter(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], na
 
 def _pull_events(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_spec: dict[str, Any], restart: bool,
                  f: _Facts, ev: Callable[[str, str], None]) -> None:
-    name, image = c_spec["name"], c_spec.get("image", "")
+    image = c_spec.get("image", "")
     images = cluster.private.setdefault("images", {}).setdefault(_node_of(pod), [])
     if f.policy != "Always" and (restart or image_present(cluster, pod, image)):
         ev("Pulled", f'Container image "{image}" already present on machine')
@@ -315,25 +239,6 @@ def _pull_events(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any]
     ev("Pulled", f'Successfully pulled image "{image}" in {secs:.3f}s ({secs:.3f}s including waiting). Image size: {size} bytes.')
     if image not in images:
         images.append(image)
-
-
-_CID_HASH = hashlib.blake2b(digest_size=32)  # copied per id: cheaper than setting up a new hash
-
-
-@functools.lru_cache(maxsize=1024)
-def _time_text(at: float) -> str:
-    """``str(at)`` of a positive start time: the containers started in one pass share it, and a float's
-    shortest repr costs about a microsecond."""
-    return str(at)
-
-
-def _container_id(uid: Any, name: str, n: int, at: float) -> str:
-    """``"containerd://" + stable_hash(uid, name, n, at)``: the same text hashed the same way (str()
-    and format() agree on str, int and None)."""
-    text = _time_text(at) if type(at) is float and at > 0 else str(at)  # (0.0 and -0.0 hash alike)
-    h = _CID_HASH.copy()
-    h.update(f"{uid}|{name}|{n}|{text}".encode())
-    return "containerd://" + h.hexdigest()
 
 
 def _start(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], c_spec: dict[str, Any], at: float, restart: bool) -> None:
