@@ -23,7 +23,7 @@ def _deployment(cluster: "SimCluster", obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def _service(cluster: "SimCluster", obj: dict[str, Any]) -> dict[str, Any]:
-    from aoi_gym.cluster.sim.controllers.endpoints import defaulted_service
+    from aoi_gym.cluster.sim.controllers.service_defaults import defaulted_service
 
     return defaulted_service(cluster, obj)
 
