@@ -214,14 +214,7 @@ def _subsets(spec: dict[str, Any], svc_name: str, pods: list[dict[str, Any]]) ->
             g = groups.get(key)
             if g is None:
                 g = groups[key] = {"ports": ports, "ready": [], "notready": []}
-        pm, pspec = p["metadata"], p["spec"]
-        addr = {
-            "ip": p["status"]["podIP"],
-            "nodeName": pspec.get("nodeName"),
-            "targetRef": {"kind": "Pod", "name": pm["name"], "namespace": pm["namespace"], "uid": pm.get("uid")},
-        }
-        if headless and pspec.get("hostname") and pspec.get("subdomain") == svc_name:
-            addr = {"hostname": pspec["hostname"], **addr}
+        addr = _address(p, headless, svc_name)
         (g["ready"] if publish or pod_is_ready(p) else g["notready"]).append(addr)
     subsets = []
     for key in sorted(groups):
@@ -236,6 +229,19 @@ def _subsets(spec: dict[str, Any], svc_name: str, pods: list[dict[str, Any]]) ->
     return subsets
 
 
+def _address(p: dict[str, Any], headless: bool, svc_name: str) -> dict[str, Any]:
+    """The endpoint address of pod ``p`` (with its hostname on a headless Service of its subdomain)."""
+    pm, pspec = p["metadata"], p["spec"]
+    addr = {
+        "ip": p["status"]["podIP"],
+        "nodeName": pspec.get("nodeName"),
+        "targetRef": {"kind": "Pod", "name": pm["name"], "namespace": pm["namespace"], "uid": pm.get("uid")},
+    }
+    if headless and pspec.get("hostname") and pspec.get("subdomain") == svc_name:
+        addr = {"hostname": pspec["hostname"], **addr}
+    return addr
+
+
 def _fixed_subsets(ports: list[dict[str, Any]], publish: bool, headless: bool, svc_name: str,
                    pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """:func:`_subsets` when every pod gets the same ports (``ports``, from :func:`_fixed_ports`, a
@@ -245,14 +251,7 @@ def _fixed_subsets(ports: list[dict[str, Any]], publish: bool, headless: bool, s
     ready: list[dict[str, Any]] = []
     notready: list[dict[str, Any]] = []
     for p in pods:
-        pm, pspec = p["metadata"], p["spec"]
-        addr = {
-            "ip": p["status"]["podIP"],
-            "nodeName": pspec.get("nodeName"),
-            "targetRef": {"kind": "Pod", "name": pm["name"], "namespace": pm["namespace"], "uid": pm.get("uid")},
-        }
-        if headless and pspec.get("hostname") and pspec.get("subdomain") == svc_name:
-            addr = {"hostname": pspec["hostname"], **addr}
+        addr = _address(p, headless, svc_name)
         if publish:
             ready.append(addr)
             continue
