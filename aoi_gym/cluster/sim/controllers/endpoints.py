@@ -151,6 +151,16 @@ def _record_pod_labels(cluster: "SimCluster", name: str) -> None:
     }
 
 
+def _endpoint_port(sp: dict[str, Any], num: int) -> dict[str, Any]:
+    """The Endpoints port for Service port ``sp`` resolved to container port ``num``."""
+    ep: dict[str, Any] = {}
+    if sp.get("name"):
+        ep["name"] = sp["name"]
+    ep["port"] = num
+    ep["protocol"] = sp.get("protocol", "TCP")
+    return ep
+
+
 def _fixed_ports(svc_ports: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
     """The Endpoints ports of a Service whose every targetPort is a number (the same for every pod, as
     :func:`resolve_target_port` gives them), or None when one names a container port."""
@@ -163,12 +173,7 @@ def _fixed_ports(svc_ports: list[dict[str, Any]]) -> list[dict[str, Any]] | None
             num = int(target)
         else:
             return None
-        ep: dict[str, Any] = {}
-        if sp.get("name"):
-            ep["name"] = sp["name"]
-        ep["port"] = num
-        ep["protocol"] = sp.get("protocol", "TCP")
-        out.append(ep)
+        out.append(_endpoint_port(sp, num))
     return out
 
 
@@ -190,30 +195,14 @@ def _subsets(spec: dict[str, Any], svc_name: str, pods: list[dict[str, Any]]) ->
     if fixed is not None:
         return _fixed_subsets(fixed, publish, headless, svc_name, pods)
     groups: dict[tuple, dict[str, list]] = {}
-    for p in pods:
-        if fixed is not None:
-            ports = fixed
-        else:
-            ports = []
-            for sp in svc_ports:
-                num = resolve_target_port(sp, p)
-                if num is None:
-                    continue
-                ep: dict[str, Any] = {}
-                if sp.get("name"):
-                    ep["name"] = sp["name"]
-                ep["port"] = num
-                ep["protocol"] = sp.get("protocol", "TCP")
-                ports.append(ep)
-            if not ports and svc_ports:
-                continue
-        if fixed is not None and groups:
-            g = next(iter(groups.values()))  # every pod has the same ports: one group
-        else:
-            key = tuple(sorted((e.get("name", ""), e["port"], e["protocol"]) for e in ports))
-            g = groups.get(key)
-            if g is None:
-                g = groups[key] = {"ports": ports, "ready": [], "notready": []}
+    for p in pods:  # a named targetPort resolves per pod: pods are grouped by the ports they get
+        ports = [_endpoint_port(sp, num) for sp in svc_ports if (num := resolve_target_port(sp, p)) is not None]
+        if not ports and svc_ports:
+            continue
+        key = tuple(sorted((e.get("name", ""), e["port"], e["protocol"]) for e in ports))
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = {"ports": ports, "ready": [], "notready": []}
         addr = _address(p, headless, svc_name)
         (g["ready"] if publish or pod_is_ready(p) else g["notready"]).append(addr)
     subsets = []

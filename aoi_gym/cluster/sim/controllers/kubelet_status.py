@@ -100,20 +100,23 @@ def _conditions(old: dict[str, Any], now: str, want: tuple[tuple[str, str, str |
         ctype = c.get("type")
         if ctype not in prev_of:
             prev_of[ctype] = c
-    conds = []
-    for ctype, status, reason, message in want:
-        prev = prev_of.get(ctype)
-        if prev is not None and prev.get("status") == status:
-            if own and prev.get("reason") == reason and prev.get("message") == message:
-                conds.append(prev)
-                continue
-            since = prev["lastTransitionTime"]
-        else:
-            since = now
-        conds.append(_condition(ctype, status, since, reason, message))
+    conds = [_next_condition(prev_of.get(w[0]), now, w, own) for w in want]
     sched = prev_of.get("PodScheduled")
     conds.append(sched if sched else {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": now})
     return conds
+
+
+def _next_condition(prev: dict[str, Any] | None, now: str, want: tuple[str, str, str | None, str | None],
+                    own: bool) -> dict[str, Any]:
+    """Condition ``want`` = (type, status, reason, message) after ``prev`` (the old one of the type): its
+    lastTransitionTime kept while the status holds; ``prev`` itself when ``own`` (the kubelet wrote it)
+    and nothing changed (stored objects are never modified, so it can be shared)."""
+    ctype, status, reason, message = want
+    if prev is not None and prev.get("status") == status:
+        if own and prev.get("reason") == reason and prev.get("message") == message:
+            return prev
+        return _condition(ctype, status, prev["lastTransitionTime"], reason, message)
+    return _condition(ctype, status, now, reason, message)
 
 
 def _condition(ctype: str, status: str, since: str, reason: str | None, message: str | None) -> dict[str, Any]:
@@ -135,18 +138,9 @@ def _own_conditions(old: list[dict[str, Any]], now: str,
     order, then PodScheduled, once each (None when it does not)."""
     if len(old) != len(want) + 1:
         return None
-    conds = []
-    for (ctype, status, reason, message), prev in zip(want, old):
-        if prev["type"] != ctype:
-            return None
-        if prev["status"] == status:
-            if prev.get("reason") == reason and prev.get("message") == message:
-                conds.append(prev)
-                continue
-            since = prev["lastTransitionTime"]
-        else:
-            since = now
-        conds.append(_condition(ctype, status, since, reason, message))
+    if any(prev["type"] != w[0] for w, prev in zip(want, old)):
+        return None
+    conds = [_next_condition(prev, now, w, True) for w, prev in zip(want, old)]
     sched = old[-1]
     if sched.get("type") != "PodScheduled":
         return None
