@@ -28,7 +28,7 @@ from aoi_gym.envs.actions import Action, ActionError, parse_action
 from aoi_gym.envs.prompts import task_prompt
 from aoi_gym.envs.reward import RewardConfig
 from aoi_gym.envs.spaces import TextObservation
-from aoi_gym.envs.telemetry_views import csv_to_table, metrics_view, traces_view
+from aoi_gym.envs.telemetry_views import LazyCsv, csv_to_table, metrics_view, traces_view
 from aoi_gym.safety import Verdict, classify_command
 
 __all__ = ["IncidentEnv", "CHARSET", "BACKENDS"]
@@ -143,7 +143,7 @@ class IncidentEnv(gym.Env[str, str]):
     def _reset_episode_state(self) -> None:
         self.step_count = 0
         self.transcript: list[tuple[str, str]] = []
-        self.files: dict[str, str] = {}
+        self.files: dict[str, str | LazyCsv] = {}  # exports of get_metrics/get_traces, by path
         self.done = False
         self.last_grade: dict[str, Any] | None = None
 
@@ -317,7 +317,7 @@ class IncidentEnv(gym.Env[str, str]):
         # read_metrics / read_traces
         path = a["file_path"].strip().rstrip("/")
         if path in self.files:
-            return "read", csv_to_table(self.files[path])
+            return "read", csv_to_table(str(self.files[path]))
         inside = sorted(p for p in self.files if p.startswith(path + "/"))
         if inside:
             return "read", "Directory " + path + " holds:\n" + "\n".join(f"  {p}" for p in inside)

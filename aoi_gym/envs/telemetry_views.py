@@ -13,7 +13,7 @@ import numpy as np
 
 from aoi_gym.cluster.base import MetricSeries, Span
 
-__all__ = ["metrics_view", "traces_view", "format_table", "csv_to_table"]
+__all__ = ["LazyCsv", "metrics_view", "traces_view", "format_table", "csv_to_table"]
 
 _CONTAINER_METRICS = {
     "container_cpu_usage_seconds_total": ("CPU(m)", "rate_milli"),
@@ -58,18 +58,41 @@ def _stamp(epoch: float) -> str:
     return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).strftime("%Y%m%d_%H%M%S")
 
 
-def metrics_view(series: list[MetricSeries], namespace: str, now_epoch: float, duration_min: int, max_rows: int = 60) -> tuple[str, dict[str, str]]:
-    """Return (inline text, exported files {path: csv}) for a get_metrics call."""
+class LazyCsv:
+    """An exported CSV file whose text is built on first read (``str(export)``).
+
+    Most get_metrics replies are never read back with read_metrics, and formatting every point was
+    half the cost of the call. The rows it formats are fixed when the export is made.
+    """
+
+    __slots__ = ("_rows", "_text")
+
+    def __init__(self, rows: list[tuple[str, MetricSeries]]) -> None:
+        self._rows: list[tuple[str, MetricSeries]] | None = rows  # (cmdb_id, series), in export order
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            lines = ["timestamp,cmdb_id,kpi_name,value"]
+            for cmdb, s in self._rows or ():
+                lines += [f"{int(t)},{cmdb},{s.name},{round(v, 3)}" for t, v in s.points]
+            self._text, self._rows = "\n".join(lines) + "\n", None
+        return self._text
+
+
+def metrics_view(series: list[MetricSeries], namespace: str, now_epoch: float, duration_min: int, max_rows: int = 60) -> tuple[str, dict[str, LazyCsv]]:
+    """Return (inline text, exported files {path: csv, built when ``str()`` reads it}) for a get_metrics
+    call. The caller must not change ``series`` afterwards: the exports read it."""
     export_dir = f"metrics_output/metric_{_stamp(now_epoch)}"
-    files: dict[str, list[str]] = defaultdict(lambda: ["timestamp,cmdb_id,kpi_name,value"])
+    files: dict[str, list[tuple[str, MetricSeries]]] = defaultdict(list)
     per_pod: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     other: dict[str, list[tuple[str, float, float, float]]] = defaultdict(list)
     for s in series:
         pod = s.labels.get("pod", "")
         cmdb = f"{s.labels.get('instance', s.labels.get('node', 'node'))}.{pod or s.labels.get('service', '')}"
         group = "container" if s.name.startswith(("container_", "kube_pod")) else "service"
-        for t, v in s.points:
-            files[f"{export_dir}/{group}/kpi_{s.name}.csv"].append(f"{int(t)},{cmdb},{s.name},{round(v, 3)}")
+        if s.points:
+            files[f"{export_dir}/{group}/kpi_{s.name}.csv"].append((cmdb, s))
         if s.name in _CONTAINER_METRICS and pod:
             col, how = _CONTAINER_METRICS[s.name]
             key = (pod, s.labels.get("container", ""))
@@ -90,7 +113,7 @@ def metrics_view(series: list[MetricSeries], namespace: str, now_epoch: float, d
         parts.append(f"{name}:\n" + format_table(["SERIES", "MEAN", "MAX", "LAST"], rows[:max_rows]))
     if len(parts) == 1:
         parts.append("No metrics were reported for this namespace.")
-    exported = {p: "\n".join(lines) + "\n" for p, lines in files.items()}
+    exported = {p: LazyCsv(rows) for p, rows in files.items()}
     if exported:
         listing = "\n".join(f"  {p}" for p in sorted(exported))
         parts.append(f"Full export: {export_dir}/ (read a file with read_metrics(path)):\n{listing}")

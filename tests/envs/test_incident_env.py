@@ -124,6 +124,13 @@ def test_metrics_and_traces_exports_are_readable():
     assert "trace_id" in obs2
     obs3, *_ = env.step('read_metrics("nope.csv")')
     assert "not found" in obs3
+    obs4, *_ = env.step('get_metrics("test-social-network", 5)')
+    export = next(line.strip() for line in obs4.splitlines() if line.strip().endswith("container_memory_working_set_bytes.csv"))
+    obs5, *_ = env.step(f'read_metrics("{export}")')
+    header, *rows = obs5.splitlines()
+    assert header.split() == ["timestamp", "cmdb_id", "kpi_name", "value"]
+    # (the observation is cut at its size limit: check the rows before the cut)
+    assert len(rows) > 10 and all(r.split()[2] == "container_memory_working_set_bytes" for r in rows[:10])
 
 
 def _transcript(seed, actions, problem=None):
