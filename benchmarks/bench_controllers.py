@@ -12,12 +12,13 @@ from __future__ import annotations
 import sys
 
 from aoi_gym.cluster.sim.cluster import SimCluster
+from aoi_gym.cluster.sim.runtime import QuietAppModel
 from aoi_gym.cluster.sim.controllers import create_kind_nodes
 
 try:
-    from benchmarks.common import QuietApp, median_ms, report
+    from benchmarks.common import median_ms, report
 except ImportError:  # run as a script from the benchmarks folder
-    from common import QuietApp, median_ms, report  # type: ignore[no-redef]
+    from common import median_ms, report  # type: ignore[no-redef]
 
 
 def _manifests(i: int) -> tuple[dict, dict]:
@@ -42,7 +43,7 @@ def _manifests(i: int) -> tuple[dict, dict]:
 
 
 def build(n: int = 40) -> SimCluster:
-    c = SimCluster(seed=0, app_model=QuietApp())
+    c = SimCluster(seed=0, app_model=QuietAppModel())
     create_kind_nodes(c)
     for i in range(n):
         for obj in _manifests(i):

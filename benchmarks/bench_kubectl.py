@@ -8,18 +8,19 @@ from __future__ import annotations
 import sys
 
 from aoi_gym.cluster.sim.cluster import SimCluster
+from aoi_gym.cluster.sim.runtime import QuietAppModel
 from aoi_gym.shell.context import ShellContext
 from aoi_gym.shell.kubectl import run_kubectl
 
 try:
-    from benchmarks.common import QuietApp, median_ms, report
+    from benchmarks.common import median_ms, report
 except ImportError:  # run as a script from the benchmarks folder
-    from common import QuietApp, median_ms, report  # type: ignore[no-redef]
+    from common import median_ms, report  # type: ignore[no-redef]
 
 NS = "bench"
 
 
-class _LogApp(QuietApp):
+class _LogApp(QuietAppModel):
     """Application model with 200 log lines per container and nothing else."""
 
     def logs(self, cluster, pod, container, previous, since_t):

@@ -1,4 +1,4 @@
-"""Helpers shared by the benchmarks: medians over many runs printed as a table, and a quiet app model.
+"""Helpers shared by the benchmarks: medians over many runs printed as a table.
 
 Every benchmark times through :func:`median_ms` (or :func:`best_rate` for throughputs) and prints
 through :func:`report`, so the numbers of all benchmarks mean the same thing.
@@ -10,9 +10,7 @@ import statistics
 import time
 from typing import Callable
 
-from aoi_gym.cluster.base import ExecResult
-
-__all__ = ["median_ms", "best_rate", "report", "QuietApp"]
+__all__ = ["median_ms", "best_rate", "report"]
 
 
 def median_ms(fn: Callable[[], object], runs: int = 200, warmup: int = 5) -> float:
@@ -46,34 +44,3 @@ def report(title: str, rows: list[tuple[str, float, str]]) -> None:
     width = max(len(r[0]) for r in rows)
     for name, value, note in rows:
         print(f"  {name.ljust(width)}  {value:10.3f}  {note}")
-
-
-class QuietApp:
-    """Application model with no logs, metrics or traces, whose containers start after 1 s and keep
-    running; benchmarks subclass it to add the one thing they measure."""
-
-    def container_plan(self, cluster, pod, container):
-        from aoi_gym.cluster.sim.runtime import ContainerPlan
-
-        return ContainerPlan(start_delay_s=1.0)
-
-    def logs(self, cluster, pod, container, previous, since_t):
-        return []
-
-    def exec(self, cluster, pod, container, argv, stdin):
-        return ExecResult("")
-
-    def metrics(self, cluster, namespace, window_s):
-        return []
-
-    def traces(self, cluster, namespace, window_s):
-        return []
-
-    def snapshot(self):
-        return None
-
-    def restore(self, snap):
-        return None
-
-    def digest_state(self):
-        return ""

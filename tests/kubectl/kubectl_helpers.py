@@ -8,6 +8,7 @@ import pytest
 
 from aoi_gym.cluster.base import ExecResult, MetricSeries
 from aoi_gym.cluster.sim.cluster import EPOCH, SimCluster, format_time
+from aoi_gym.cluster.sim.runtime import QuietAppModel
 from aoi_gym.shell.context import ShellContext
 from aoi_gym.shell.kubectl import run_kubectl
 
@@ -19,13 +20,8 @@ def ts(ago: float) -> str:
     return format_time(EPOCH + NOW_T - ago)
 
 
-class TinyApp:
+class TinyApp(QuietAppModel):
     """A deterministic application model: fixed log lines, echo-like exec, constant metrics."""
-
-    def container_plan(self, cluster, pod, container):  # pragma: no cover - no controllers run
-        from aoi_gym.cluster.sim.runtime import ContainerPlan
-
-        return ContainerPlan()
 
     def logs(self, cluster, pod, container, previous, since_t):
         name = pod["metadata"]["name"]
@@ -58,18 +54,6 @@ class TinyApp:
                 mem = (20 + 7 * (len(p["metadata"]["name"]) % 5)) * 1024 * 1024
                 out.append(MetricSeries("container_memory_working_set_bytes", labels, [(t0, mem), (t1, mem)]))
         return out
-
-    def traces(self, cluster, namespace, window_s):
-        return []
-
-    def snapshot(self):
-        return None
-
-    def restore(self, snap):
-        return None
-
-    def digest_state(self):
-        return ""
 
 
 def _meta(name, ns=None, ago=3600, labels=None, **extra):

@@ -26,7 +26,7 @@ from aoi_gym.cluster.base import ExecResult, MetricSeries, Span
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
 
-__all__ = ["ContainerPlan", "Controller", "AppModel"]
+__all__ = ["ContainerPlan", "Controller", "AppModel", "QuietAppModel"]
 
 
 @dataclass(frozen=True, init=False)
@@ -93,3 +93,33 @@ class AppModel(Protocol):
     def restore(self, snap: Any) -> None: ...
 
     def digest_state(self) -> str: ...
+
+
+class QuietAppModel:
+    """An :class:`AppModel` with no logs, metrics or traces and no state, whose containers start after
+    1 s and keep running: the simulator's Kubernetes behaviour alone. Benchmarks and tests subclass it
+    to add the one thing they need (a log style, an exec, a metric)."""
+
+    def container_plan(self, cluster: "SimCluster", pod: dict, container: dict) -> ContainerPlan:
+        return ContainerPlan(start_delay_s=1.0)
+
+    def logs(self, cluster: "SimCluster", pod: dict, container: str, previous: bool, since_t: float | None) -> list[tuple[float, str]]:
+        return []
+
+    def exec(self, cluster: "SimCluster", pod: dict, container: str, argv: list[str], stdin: str | None) -> ExecResult:
+        return ExecResult("")
+
+    def metrics(self, cluster: "SimCluster", namespace: str, window_s: float) -> list[MetricSeries]:
+        return []
+
+    def traces(self, cluster: "SimCluster", namespace: str, window_s: float) -> list[Span]:
+        return []
+
+    def snapshot(self) -> Any:
+        return None
+
+    def restore(self, snap: Any) -> None:
+        return None
+
+    def digest_state(self) -> str:
+        return ""
