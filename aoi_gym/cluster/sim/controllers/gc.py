@@ -59,6 +59,21 @@ def _uids(cluster: "SimCluster", kind: str) -> set[str]:
     return {u for o in cluster.iter_objects(kind) if (u := o["metadata"].get("uid"))}
 
 
+def _checked_refs(cluster: "SimCluster") -> tuple[dict[int, list], set[str]]:
+    """(id -> ownerReferences list found to name a live owner, uids found live) since the last removal
+    or uid change (every such event makes the caller run a full pass and empty both). Status writes
+    share the list with the object's earlier versions, so most changed dependents need no new lookup,
+    and the pods of one owner share its uid. A list is kept as the value so that its id cannot be
+    reused while it is here. In ``cluster.caches``: a restore empties it."""
+    caches = getattr(cluster, "caches", None)
+    if caches is None:
+        return {}, set()
+    memo = caches.get("gc:checked-refs")
+    if memo is None:
+        memo = caches["gc:checked-refs"] = ({}, set())
+    return memo
+
+
 class GarbageCollector(SimController):
     """Deletes dependents whose owners are all gone."""
 
@@ -84,6 +99,8 @@ class GarbageCollector(SimController):
         uids_moved = cluster.private.get("memo:gc-uid-changes") != uid_changes
         cluster.private["memo:gc-uid-changes"] = uid_changes
         if since is None or uids_moved or not self._collect_changed(cluster, since):
+            for memo in _checked_refs(cluster):
+                memo.clear()  # an owner may have gone: every list and uid is checked afresh
             self._collect(cluster)
         return None
 
@@ -93,12 +110,17 @@ class GarbageCollector(SimController):
         caller does the full pass) when something was removed, or when more than one dependent dangles
         (the full pass deletes them in its order)."""
         kinds = [k for k in cluster.store.kinds() if k != "Event"]
+        checked, live = _checked_refs(cluster)
+        if len(checked) > 65536:
+            checked.clear()
         changed: list[dict[str, Any]] = []
         for k in kinds:
             for _key, o in cluster.store.changed_since(k, since):
                 if o is None:
                     return False
-                if o["metadata"].get("ownerReferences"):
+                refs = o["metadata"].get("ownerReferences")
+                # a list already checked had a live owner, and nothing was removed since
+                if refs and checked.get(id(refs)) is not refs:
                     changed.append(o)
         if not changed:
             return True
@@ -115,13 +137,22 @@ class GarbageCollector(SimController):
         def exists(uid: Any, kind: Any) -> bool:
             """Whether an object of any kind has ``uid``; the reference's own kind is looked at first
             (where the owner nearly always is), so most checks need one kind's uids, not every kind's."""
-            if isinstance(kind, str) and kind in kind_set and uid in uids_of(kind):
+            if uid in live:
                 return True
-            return any(uid in uids_of(k) for k in kinds if k != kind)
+            if isinstance(kind, str) and kind in kind_set and uid in uids_of(kind) \
+                    or any(uid in uids_of(k) for k in kinds if k != kind):
+                live.add(uid)
+                return True
+            return False
 
         kind_set = set(kinds)
-        dangling = [o for o in changed
-                    if not any(exists(r.get("uid"), r.get("kind")) for r in o["metadata"]["ownerReferences"])]
+        dangling = []
+        for o in changed:
+            refs = o["metadata"]["ownerReferences"]
+            if any(exists(r.get("uid"), r.get("kind")) for r in refs):
+                checked[id(refs)] = refs
+            else:
+                dangling.append(o)
         if len(dangling) > 1:
             return False
         for o in dangling:
