@@ -23,6 +23,7 @@ from aoi_gym.cluster.sim.controllers.common import (
     remove_object,
     scaled_value,
 )
+from aoi_gym.cluster.sim.controllers.deploy_events import emit_after_create
 from aoi_gym.cluster.sim.controllers.deploy_memo import (
     KeepingPass,
     NoRepassOfKeptWrites,
@@ -48,6 +49,15 @@ def _revision(rs: dict[str, Any]) -> int:
         return int((rs["metadata"].get("annotations") or {}).get(REVISION_ANNOTATION, "0"))
     except ValueError:
         return 0
+
+
+def _revision_text(rs: dict[str, Any]) -> str:
+    """``str(_revision(rs))``: the annotation itself when it is a plain decimal number (it always is
+    when this controller wrote it), without the round trip through int."""
+    v = (rs["metadata"].get("annotations") or {}).get(REVISION_ANNOTATION, "0")
+    if type(v) is str and v.isascii() and v.isdigit() and (v[0] != "0" or v == "0"):
+        return v
+    return str(_revision(rs))
 
 
 def _replicas(rs: dict[str, Any]) -> int:
@@ -261,7 +271,8 @@ class DeploymentController(NoRepassOfKeptWrites):
         }
         stored = put_new(cluster, rs)
         if stored is not None and replicas > 0:
-            emit(cluster, d, "ScalingReplicaSet", f"Scaled up replica set {rs['metadata']['name']} from 0 to {replicas}", component=_COMPONENT)
+            # (the RS was just created in d's namespace: it exists and is not terminating)
+            emit_after_create(cluster, d, "ScalingReplicaSet", f"Scaled up replica set {rs['metadata']['name']} from 0 to {replicas}", _COMPONENT)
         return stored
 
     def _sync_one(self, cluster: "SimCluster", d: dict[str, Any], rss: list[dict[str, Any]], pods_by_owner: dict,
@@ -457,15 +468,17 @@ class DeploymentController(NoRepassOfKeptWrites):
             if prog[1] in ("ReplicaSetUpdated", "NewReplicaSetCreated") and deadline_s is not None:
                 due = memo_ts_to_t(cluster, last_update) + float(deadline_s)
         status["conditions"] = conds  # Available first, then Progressing
-        ann = meta.get("annotations") or {}
-        rev = str(_revision(new_rs)) if new_rs else None
-        if status != prev or (rev is not None and ann.get(REVISION_ANNOTATION) != rev):
+        rev = _revision_text(new_rs) if new_rs else None
+        if status != prev or (rev is not None and (meta.get("annotations") or {}).get(REVISION_ANNOTATION) != rev):
             # copy on write: the new version shares spec with the stored one (stored objects are immutable)
-            cur = cluster.peek("Deployment", meta["name"], meta["namespace"]) or d
+            cur = cluster.store.peek("Deployment", meta["name"], meta["namespace"]) or d
             new = dict(cur)
             new_meta = new["metadata"] = dict(cur["metadata"])
             new["status"] = status
             if rev is not None:
-                new_meta["annotations"] = {**(new_meta.get("annotations") or {}), REVISION_ANNOTATION: rev}
+                ann = new_meta.get("annotations") or {}
+                # (annotations that already say so stay shared: a copy would hold the same keys in the same order)
+                if ann.get(REVISION_ANNOTATION) != rev:
+                    new_meta["annotations"] = {**ann, REVISION_ANNOTATION: rev}
             cluster.update_status(new)
         return due

@@ -226,13 +226,42 @@ def new_pod(
     if owner is not None:
         meta["ownerReferences"] = [owner_ref(owner)]
     tspec = template.get("spec") or {}
-    if _DEFAULTED_SPECS.get(id(tspec)) is tspec:
+    hit = _POD_SPECS.get(id(tspec))
+    if hit is not None and hit[0] is tspec:
+        spec, qos = dict(hit[1]), hit[2]
+    elif _DEFAULTED_SPECS.get(id(tspec)) is tspec:
         # defaulting is idempotent, so default_pod_spec would change nothing: a fresh top level that
         # shares the rest with the stored template is enough (only top-level keys are set below)
-        spec = dict(tspec)
+        spec = _pod_spec(dict(tspec))
+        qos = qos_class(spec)
+        # every pod of this stored template gets the same spec: remember it (each pod a fresh top level)
+        if len(_POD_SPECS) > 4096:
+            _POD_SPECS.clear()
+        _POD_SPECS[id(tspec)] = (tspec, spec, qos)
+        spec = dict(spec)
     else:
         # default_pod_spec modifies nothing below the top level
-        spec = default_pod_spec(dict(tspec) if type(tspec) is dict else json_copy(tspec))
+        spec = _pod_spec(default_pod_spec(dict(tspec) if type(tspec) is dict else json_copy(tspec)))
+        qos = qos_class(spec)
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": meta,
+        "spec": spec,
+        "status": {"phase": "Pending", "qosClass": qos},
+    }
+    return put_new(cluster, pod)
+
+
+# id(template spec) -> (that spec, the pod spec new_pod makes of it, its QoS class) for defaulted specs
+# inside stored (immutable) templates; a pure memo holding a reference, so an id is not reused while its
+# entry lives. Pods share everything below the top level of their spec with it (as they do with the
+# template): stored objects are never modified.
+_POD_SPECS: dict[int, tuple[Any, dict[str, Any], str]] = {}
+
+
+def _pod_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """Set the top-level fields the API server adds to a pod's (defaulted) spec (returns ``spec``)."""
     sa = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
     spec["serviceAccountName"] = spec["serviceAccount"] = sa
     spec.setdefault("enableServiceLinks", True)
@@ -243,11 +272,4 @@ def new_pod(
         if not any(x.get("key") == t["key"] for x in tolerations):
             tolerations.append(dict(t))
     spec["tolerations"] = tolerations
-    pod = {
-        "apiVersion": "v1",
-        "kind": "Pod",
-        "metadata": meta,
-        "spec": spec,
-        "status": {"phase": "Pending", "qosClass": qos_class(spec)},
-    }
-    return put_new(cluster, pod)
+    return spec

@@ -20,6 +20,7 @@ from aoi_gym.cluster.sim.controllers.common import (
     pod_is_ready,
     pod_ready_since,
 )
+from aoi_gym.cluster.sim.controllers.deploy_events import emit_after_create
 from aoi_gym.cluster.sim.controllers.deploy_memo import (
     KeepingPass,
     NoRepassOfKeptWrites,
@@ -159,7 +160,8 @@ class ReplicaSetController(NoRepassOfKeptWrites):
                 if pod is None:
                     break
                 active.append(pod)
-                emit(cluster, rs, "SuccessfulCreate", f"Created pod: {pod_name}", component="replicaset-controller")
+                # (the pod was just created in the RS's namespace: it exists and is not terminating)
+                emit_after_create(cluster, rs, "SuccessfulCreate", f"Created pod: {pod_name}", "replicaset-controller")
         elif len(active) > want:
             ranked = sorted(active, key=lambda p: _deletion_rank(cluster, p))
             doomed = ranked[: len(active) - want]
