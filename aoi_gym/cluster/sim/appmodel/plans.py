@@ -9,6 +9,7 @@ host), ``oom`` (memory limit below the working set).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from aoi_gym.apps.base import App, DbClient
 from aoi_gym.cluster.sim.appmodel.identity import Process, identify
 from aoi_gym.cluster.sim.appmodel.images import image_pull_error
 from aoi_gym.cluster.sim.appmodel.mongo import check_client
-from aoi_gym.cluster.sim.appmodel.util import label_of, parse_memory_mib, pod_ip, stable_hash
+from aoi_gym.cluster.sim.appmodel.util import label_of, parse_memory_mib, pod_ip
 from aoi_gym.cluster.sim.runtime import ContainerPlan
 
 if TYPE_CHECKING:
@@ -29,11 +30,26 @@ _STORE_HINT = re.compile(r"MONGO|REDIS|VALKEY|KAFKA|MEMC|DATABASE|_DB|DB_|CACHE"
 _ADDR_NAME = re.compile(r"(ADDR|ADDRESS|HOST|URI|URL)$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class StartDecision:
     plan: ContainerPlan
     code: str
     detail: str = ""
+
+    def __init__(self, plan: ContainerPlan, code: str, detail: str = "") -> None:
+        # the generated __init__ of a frozen dataclass sets each field through object.__setattr__
+        # (one decision per container start); filling the instance dict is the same state
+        d = self.__dict__
+        d["plan"] = plan
+        d["code"] = code
+        d["detail"] = detail
+
+
+def _start_key(ns: str, pod_name: Any, container_name: Any, t: float) -> int:
+    """``stable_hash(ns, pod_name, container_name, t)`` written out: an f-string formats each part as
+    str() does (empty format spec), and the text is hashed the same way."""
+    h = hashlib.blake2b(f"{ns}\x1f{pod_name}\x1f{container_name}\x1f{t}".encode(), digest_size=8)
+    return int.from_bytes(h.digest(), "little")
 
 
 def _pods_of(cluster: Any, app: App, ns: str, svc: str) -> list[dict[str, Any]]:
@@ -143,7 +159,7 @@ def _probe(proc: Process, container: dict[str, Any], probe: dict[str, Any] | Non
 def decide(model: "AppModel", cluster: Any, app: App | None, pod: dict[str, Any], container: dict[str, Any]) -> StartDecision:
     """Decide how this start of ``container`` goes (see module doc)."""
     ns = pod["metadata"].get("namespace", "default")
-    key = stable_hash(ns, pod["metadata"]["name"], container.get("name"), cluster.t)
+    key = _start_key(ns, pod["metadata"]["name"], container.get("name"), cluster.t)
     start_delay = 1.0 + (key % 10) / 10.0
     image = container.get("image") or ""
     own = app.services.get(label_of(pod, app.label_key)) if app else None
