@@ -132,6 +132,30 @@ def _scaled(value: Any, total: int, round_up: bool) -> int:
     return out
 
 
+_SURGE_UNAVAILABLE: dict[tuple[Any, Any, int], tuple[int, int]] = {}
+
+
+def _surge_unavailable(max_surge: Any, max_unavailable: Any, want: int) -> tuple[int, int]:
+    """A rolling update's (surge, unavailable) for ``want`` replicas, as pods (unavailable 1 when both
+    would be 0, as the real controller has it), through a memo (a pure function's; few distinct values)."""
+    try:
+        return _SURGE_UNAVAILABLE[max_surge, max_unavailable, want]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable (invalid) value
+        return _surge_unavailable_of(max_surge, max_unavailable, want)
+    out = _SURGE_UNAVAILABLE[max_surge, max_unavailable, want] = _surge_unavailable_of(max_surge, max_unavailable, want)
+    if len(_SURGE_UNAVAILABLE) > 4096:
+        _SURGE_UNAVAILABLE.clear()
+    return out
+
+
+def _surge_unavailable_of(max_surge: Any, max_unavailable: Any, want: int) -> tuple[int, int]:
+    surge = _scaled(max_surge, want, True)
+    unavailable = _scaled(max_unavailable, want, False)
+    return surge, 1 if surge == 0 and unavailable == 0 else unavailable
+
+
 def _condition(ctype: str, value: tuple[str, str, str], last_update: str, old: dict[str, Any] | None,
                now: str) -> dict[str, Any]:
     """What ``set_condition`` builds for ``value`` = (status, reason, message), all non-empty, with
@@ -191,10 +215,12 @@ class DeploymentController(NoRepassOfKeptWrites):
         store = cluster.store
         for d, uid in p.objects():
             rss = rs_by_owner.get(uid, [])
-            recreate = (d.get("spec") or {}).get("strategy", {}).get("type") == "Recreate"
+            spec = d.get("spec") or {}
+            recreate = spec.get("strategy", {}).get("type") == "Recreate"
             if recreate and pods_by_owner is None:
                 pods_by_owner = owner_index(cluster, "Pod")
-            rss_sig = rv_signature(rss)
+            # rv_signature, the one-RS case (the common one) without the join
+            rss_sig = rss[0]["metadata"].get("resourceVersion", "") if len(rss) == 1 else rv_signature(rss)
             meta = d["metadata"]
             sig = meta.get("resourceVersion", "") + "|" + rss_sig
             if recreate:  # Recreate waits for the old pods to be gone, which no RS status shows
@@ -203,7 +229,8 @@ class DeploymentController(NoRepassOfKeptWrites):
                 continue
             before = store.resource_version
             current = store.peek("Deployment", meta["name"], meta["namespace"]) is d
-            d = _default_deployment(cluster, d)
+            if not ("progressDeadlineSeconds" in spec and "strategy" in spec and "replicas" in spec):
+                d = _default_deployment(cluster, d)  # (the test defaulted_deployment starts with)
             due = self._sync_one(cluster, d, rss, pods_by_owner or {}, rs_version)
             # When the one write was a new version of this (current) Deployment, its status or defaults,
             # and no RS changed, a sync of that version with the same RSs writes nothing: the status is
@@ -281,11 +308,11 @@ class DeploymentController(NoRepassOfKeptWrites):
         want = int(spec.get("replicas", 1) or 0)
         strategy = spec.get("strategy") or {}
         rolling = strategy.get("type", "RollingUpdate") != "Recreate"
-        ru = strategy.get("rollingUpdate") or {}
-        surge = _scaled(ru.get("maxSurge"), want, True) if rolling else 0
-        unavailable = _scaled(ru.get("maxUnavailable"), want, False) if rolling else 0
-        if rolling and surge == 0 and unavailable == 0:
-            unavailable = 1
+        if rolling:
+            ru = strategy.get("rollingUpdate") or {}
+            surge, unavailable = _surge_unavailable(ru.get("maxSurge"), ru.get("maxUnavailable"), want)
+        else:
+            surge = unavailable = 0
         h = stored_template_hash(spec.get("template"))
         if not rss:  # a new Deployment (or all its RSs gone)
             new_rs, old_rss, max_rev = None, [], 0
@@ -319,7 +346,10 @@ class DeploymentController(NoRepassOfKeptWrites):
                 cluster.update_status(upd)
                 new_rs = upd
             if rolling:
-                self._rolling(cluster, d, new_rs, old_rss, want, surge, unavailable)
+                if old_rss:
+                    self._rolling(cluster, d, new_rs, old_rss, want, surge, unavailable)
+                elif _replicas(new_rs) != want:  # what _rolling does without old RSs
+                    self._scale(cluster, d, new_rs, want, surge)
             else:
                 self._recreate(cluster, d, new_rs, old_rss, want, pods_by_owner)
             if old_rss:

@@ -90,6 +90,30 @@ def _fully_labeled(tlabels: dict[str, Any], pods: list[dict[str, Any]]) -> int:
     return n
 
 
+def _one_pod_counts(cluster: "SimCluster", pod: dict[str, Any], tlabels: dict[str, Any],
+                    min_ready_s: float) -> tuple[int, int, int, float | None]:
+    """(fully labeled, ready, available, due) of a ReplicaSet with one active pod, as
+    ``_fully_labeled`` (template labels read as plain labels) and ``count_available`` give them; the
+    common ReplicaSet, synced a few times each."""
+    labels = pod["metadata"].get("labels") or {}
+    fully = 1
+    for k, v in tlabels.items():
+        if labels.get(k) != v:
+            fully = 0
+            break
+    for c in (pod.get("status") or {}).get("conditions") or ():
+        if c.get("type") == "Ready":  # the pod's first Ready condition
+            break
+    else:
+        return fully, 0, 0, None
+    if c.get("status") != "True":
+        return fully, 0, 0, None
+    at = memo_ts_to_t(cluster, c.get("lastTransitionTime")) + min_ready_s
+    if at <= cluster.t:
+        return fully, 1, 1, None
+    return fully, 1, 0, at
+
+
 def _deletion_rank(cluster: "SimCluster", pod: dict[str, Any]) -> tuple:
     st = pod.get("status") or {}
     ready = pod_is_ready(pod)
@@ -123,7 +147,8 @@ class ReplicaSetController(NoRepassOfKeptWrites):
         store = cluster.store
         for rs, uid in p.objects():
             owned = by_owner.get(uid, [])
-            owned_sig = rv_signature(owned)
+            # rv_signature, the one-pod case (the common one) without the join
+            owned_sig = owned[0]["metadata"].get("resourceVersion", "") if len(owned) == 1 else rv_signature(owned)
             meta = rs["metadata"]
             sig = meta.get("resourceVersion", "") + "|" + owned_sig
             if p.fresh(uid, sig):
@@ -171,8 +196,12 @@ class ReplicaSetController(NoRepassOfKeptWrites):
             gone = {id(p) for p in doomed}
             active = [p for p in active if id(p) not in gone]
         tlabels = (template.get("metadata") or {}).get("labels") or {}
-        fully = _fully_labeled(tlabels, active)
-        ready, available, due = count_available(cluster, active, float(spec.get("minReadySeconds", 0) or 0))
+        min_ready_s = float(spec.get("minReadySeconds", 0) or 0)
+        if len(active) == 1 and tlabels and "matchLabels" not in tlabels and "matchExpressions" not in tlabels:
+            fully, ready, available, due = _one_pod_counts(cluster, active[0], tlabels, min_ready_s)
+        else:
+            fully = _fully_labeled(tlabels, active)
+            ready, available, due = count_available(cluster, active, min_ready_s)
         status: dict[str, Any] = {"replicas": len(active)}
         # the API omits zero-valued optional counts
         if fully:
@@ -183,7 +212,7 @@ class ReplicaSetController(NoRepassOfKeptWrites):
             status["availableReplicas"] = available
         status["observedGeneration"] = meta.get("generation", 1)
         if rs.get("status") != status:
-            cur = cluster.peek("ReplicaSet", name, ns)
+            cur = cluster.store.peek("ReplicaSet", name, ns)
             if cur is not None:
                 # copy on write: spec is shared with the stored version (stored objects are immutable);
                 # metadata is copied because the store stamps resourceVersion into it
