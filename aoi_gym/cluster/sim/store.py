@@ -168,13 +168,13 @@ class ObjectStore:
         # the hottest write path of the simulator (every object and status write, every event): kept to
         # a few dict operations, with _log_change inlined
         rv = self.resource_version = self.resource_version + 1
-        meta = obj.setdefault("metadata", {})
+        meta = obj["metadata"]  # (an object without one has no name either: KeyError as before)
         meta["resourceVersion"] = str(rv)
         kind = obj["kind"]
-        ns, name = meta.get("namespace") or "", meta["name"]
-        key = (ns, name)
-        bucket = self._by_kind.get(kind)
-        if bucket is None:
+        key = (meta.get("namespace") or "", meta["name"])
+        try:
+            bucket = self._by_kind[kind]
+        except KeyError:
             bucket = self._by_kind[kind] = {}
         old = bucket.get(key)
         bucket[key] = obj
@@ -189,15 +189,16 @@ class ObjectStore:
             # (a key not stored has no cached hash: removals drop theirs; none at all until a digest)
             hashes = self._hashes
             if hashes:
-                hashes.pop((kind, ns, name), None)
+                hashes.pop((kind, *key), None)
         versions = self._kind_versions
         versions[kind] = versions.get(kind, 0) + 1
-        changes = self._changes.get(kind)
-        if changes is None:
+        try:
+            changes = self._changes[kind]
+        except KeyError:
             self._changes[kind] = {key: rv}
-        else:
-            changes.pop(key, None)  # re-insert: the dict's order is the order of last change
-            changes[key] = rv
+            return obj
+        changes.pop(key, None)  # re-insert: the dict's order is the order of last change
+        changes[key] = rv
         return obj
 
     def _log_change(self, kind: str, key: tuple[str, str]) -> None:

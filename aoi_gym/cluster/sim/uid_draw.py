@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["uid_hex_source"]
+__all__ = ["uid_hex_source", "uid_source"]
 
 _pack_4u32 = struct.Struct("<4I").pack
 _pack_2u64 = struct.Struct("<2Q").pack
@@ -87,5 +87,32 @@ def uid_hex_source(rng: np.random.Generator) -> Callable[[], str]:
         lo, hi = n64(state), n64(state)
         keep.value = hi >> 32
         return _pack_2u64(lo, hi).hex()
+
+    return draw
+
+
+def uid_source(rng: np.random.Generator) -> Callable[[], str]:
+    """A function returning the next uid (``8-4-4-4-12`` hex, version 4 and variant nibbles set) from the
+    bytes of :func:`uid_hex_source`: the formatting is done in the same call (~14,000 uids are drawn per
+    synthetic(1000) build, so the extra call level cost ~1% of it)."""
+    bg = rng.bit_generator
+    ct = bg.ctypes
+    if type(bg) is not np.random.PCG64 or not _pcg64_layout_ok():
+        def slow() -> str:
+            h = _four_calls(ct).hex()
+            return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
+
+        return slow
+    has, keep = _flags(bg)
+    n64, n32, state = ct.next_uint64, ct.next_uint32, ct.state
+
+    def draw(_bg: Any = bg) -> str:  # (holds the bit generator whose memory the flag views read)
+        if has.value:
+            h = _pack_4u32(n32(state), n32(state), n32(state), n32(state)).hex()
+        else:
+            lo, hi = n64(state), n64(state)
+            keep.value = hi >> 32
+            h = _pack_2u64(lo, hi).hex()
+        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
 
     return draw
