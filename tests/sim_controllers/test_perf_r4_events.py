@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from aoi_gym.cluster.sim import cluster as cl
+from aoi_gym.cluster.sim import clock
 from aoi_gym.cluster.sim.cluster import EPOCH, SimCluster, format_time
 from aoi_gym.cluster.sim.store import ObjectStore
 
@@ -19,7 +19,7 @@ def test_time_text_matches_plain_formatting_past_the_memo_bound():
         x = EPOCH + i * 0.37
         assert format_time(x) == _plain(x)
         assert format_time(x) == _plain(x)  # the memo's answer
-    assert len(cl._TIME_TEXT) <= 8192
+    assert len(clock.TIME_TEXT) <= 8192
     c = SimCluster(seed=0, controllers=[])
     c.t = 12.9
     assert c.timestamp() == _plain(EPOCH + 12.9) == c.timestamp(12.9)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import functools
 import gc
 import hashlib
 import re
@@ -21,7 +20,10 @@ from aoi_gym.cluster.base import AlreadyExists, BadRequest, ExecResult, Invalid,
 from aoi_gym.cluster.kinds import KINDS, kind_info
 from aoi_gym.cluster.patch import apply_patch, json_copy
 from aoi_gym.cluster.selectors import parse_field_selector, parse_label_selector
+from aoi_gym.cluster.sim import events
 from aoi_gym.cluster.sim.admission import admit
+from aoi_gym.cluster.sim.clock import TIME_TEXT, EPOCH, format_time, time_text
+from aoi_gym.cluster.sim.gc_pause import gc_paused, gc_resume
 from aoi_gym.cluster.sim.runtime import AppModel, Controller
 from aoi_gym.cluster.sim.store import ObjectStore
 from aoi_gym.cluster.sim.uid_draw import uid_source
@@ -29,8 +31,6 @@ from aoi_gym.cluster.sim.uid_draw import uid_source
 __all__ = ["SimCluster", "EPOCH", "format_time", "SUFFIX_ALPHABET"]
 
 
-# Simulated wall clock: t=0 is this instant (2026-01-05T09:00:00Z); times shown to agents derive from it.
-EPOCH = 1767603600.0
 # Kubernetes' SafeEncodeString alphabet (no vowels, no confusable digits): used for pod-name suffixes.
 SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 # Kinds whose metadata.generation the API server maintains (Services, ConfigMaps... have none).
@@ -41,68 +41,6 @@ _GENERATION_KINDS = frozenset(
 _NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 # kind -> whether it is namespaced (SimCluster.peek runs on every controller read)
 _NAMESPACED = {k: info.namespaced for k, info in KINDS.items()}
-
-
-def format_time(epoch_seconds: float) -> str:
-    """RFC 3339 timestamp as the API server writes it (``2026-01-05T09:00:00Z``)."""
-    text = _TIME_TEXT.get(epoch_seconds)
-    if text is None:
-        text = _time_text(epoch_seconds)
-    return text
-
-
-# epoch seconds (as given) -> text: a pure function's memo. Written ~24,000 times per synthetic(1000)
-# build (every status write and event stamps the time) for a few hundred distinct instants, so a dict
-# hit on the float itself replaces int() and the lru_cache call.
-_TIME_TEXT: dict[float, str] = {}
-
-
-def _time_text(epoch_seconds: float) -> str:
-    if len(_TIME_TEXT) >= 8192:
-        _TIME_TEXT.clear()  # bounded; refilled by the instants in use
-    text = _TIME_TEXT[epoch_seconds] = _format_whole_seconds(int(epoch_seconds))
-    return text
-
-
-@functools.lru_cache(maxsize=4096)
-def _format_whole_seconds(seconds: int) -> str:
-    return _dt.datetime.fromtimestamp(seconds, tz=_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Hold off Python's cyclic garbage collector while the simulator works, re-enabling it after.
-
-    Reconciling allocates millions of dicts and lists that live on in the store, so the collector's
-    young-generation passes kept re-scanning them: ~12% of a synthetic(1000) build. The simulator's
-    objects form no reference cycles (a build leaves a few dozen cyclic objects at most), so nothing
-    piles up meanwhile; what there is goes at the next collection once the collector is back on. Only a
-    collector this call switched off is switched back on, so it is never left off.
-    """
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            _gc_resume()
-
-
-def _gc_resume() -> None:
-    """Switch the collector back on with what was allocated meanwhile counted as old.
-
-    Re-enabled as is, the collector's first young-generation pass would walk every container the
-    pause allocated (the whole store of a fresh build: ~55 ms of a synthetic(1000) build, twice) only
-    to promote it. Those objects live on in the store, so they are moved straight to the oldest
-    generation instead (freeze then unfreeze: two list splices); full collections still scan them, so
-    any cycle among them is collected as usual, and ``gc.collect()`` still sees everything. Skipped
-    when someone else holds frozen objects (unfreezing would release theirs).
-    """
-    if not gc.get_freeze_count():
-        gc.freeze()
-        gc.unfreeze()
-    gc.enable()
 
 
 def _namespace_name(obj: dict[str, Any]) -> tuple[str, str]:
@@ -154,8 +92,8 @@ class SimCluster:
 
     def timestamp(self, t: float | None = None) -> str:
         when = EPOCH + (self.t if t is None else t)
-        text = _TIME_TEXT.get(when)  # format_time inlined: ~14,000 calls per synthetic(1000) build
-        return _time_text(when) if text is None else text
+        text = TIME_TEXT.get(when)  # format_time inlined: ~14,000 calls per synthetic(1000) build
+        return time_text(when) if text is None else text
 
     def parse_timestamp(self, ts: str | None) -> float:
         """Inverse of :meth:`timestamp`: RFC 3339 -> simulated ``t`` (seconds since cluster start)."""
@@ -189,7 +127,7 @@ class SimCluster:
         if self._batch_depth:
             raise RuntimeError("advance() inside SimCluster.batch(): leave the batch first")
         target = self.t + seconds
-        with _gc_paused():
+        with gc_paused():
             for _ in range(100000):
                 self.reconcile()
                 deadlines = [d for c in self.controllers if (d := c.next_deadline(self)) is not None]
@@ -211,7 +149,7 @@ class SimCluster:
                     cluster.create(obj)
         """
         self._batch_depth += 1
-        with _gc_paused():
+        with gc_paused():
             try:
                 yield self
             finally:
@@ -226,7 +164,7 @@ class SimCluster:
         self._reconciling = True
         paused = gc.isenabled()
         if paused:
-            gc.disable()  # see _gc_paused
+            gc.disable()  # see gc_paused
         try:
             for _ in range(20):
                 rv = self.store.resource_version
@@ -237,7 +175,7 @@ class SimCluster:
         finally:
             self._reconciling = False
             if paused:
-                _gc_resume()
+                gc_resume()
 
     # ------------------------------------------------------------------ object API
     def _info(self, kind: str):
@@ -434,76 +372,10 @@ class SimCluster:
         return json_copy(cur)
 
     # ------------------------------------------------------------------ events
-    def record_event(
-        self,
-        obj: dict[str, Any],
-        reason: str,
-        message: str,
-        type: str = "Normal",
-        component: str = "kubelet",
-        host: str | None = None,
-        field_path: str | None = None,
-    ) -> None:
-        """Emit an Event about ``obj`` the way the real components do (repeats bump ``count``)."""
-        ns = obj["metadata"].get("namespace") or "default"
-        if self.store.peek("Namespace", ns) is None:
-            return
-        self._record_event(obj, ns, reason, message, type, component, host, field_path)
-
-    def _record_event(
-        self, obj: dict[str, Any], ns: str, reason: str, message: str, type: str, component: str,
-        host: str | None, field_path: str | None,
-    ) -> None:
-        """:meth:`record_event` once namespace ``ns`` is known to exist (``common.emit`` has looked)."""
-        # (~7,600 calls per synthetic(1000) build: kept to the few dict operations an event needs)
-        meta = obj["metadata"]
-        private = self.private
-        seen = private.get("events")
-        if seen is None:
-            seen = private["events"] = {}
-        key = f"{meta.get('uid')}|{reason}|{message}|{field_path}"
-        name = seen.get(key)
-        when = EPOCH + self.t
-        ts = _TIME_TEXT.get(when) or _time_text(when)
-        store = self.store
-        if name:
-            cur = store.bucket("Event").get((ns, name))
-            if cur is not None:
-                # a repeat: a new version sharing the unchanged parts (stored objects are never modified;
-                # metadata is fresh because the store stamps resourceVersion into it)
-                store.put({**cur, "metadata": {**cur["metadata"]}, "count": cur.get("count", 1) + 1, "lastTimestamp": ts})
-                return
-        # As the API server's recorder names them: <object>.<hex of the first occurrence's UnixNano>,
-        # so one object's events list in the order they happened.
-        seq = private["event_seq"] = private.get("event_seq", 0) + 1
-        name = seen[key] = f"{meta['name']}.{int(when * 1e9) + seq:x}"
-        involved = {
-            "apiVersion": obj.get("apiVersion", "v1"),
-            "kind": obj["kind"],
-            "name": meta["name"],
-            "namespace": ns,
-            "uid": meta.get("uid", ""),
-        }
-        if field_path:
-            involved["fieldPath"] = field_path
-        draw = self._uid_draw  # new_uid inlined
-        uid = draw[1]() if draw is not None and draw[0] is self.rng else self.new_uid()
-        store.put(
-            {
-                "apiVersion": "v1",
-                "kind": "Event",
-                "metadata": {"name": name, "namespace": ns, "creationTimestamp": ts, "uid": uid},
-                "involvedObject": involved,
-                "reason": reason,
-                "message": message,
-                "type": type,
-                "source": {"component": component, "host": host} if host else {"component": component},
-                "count": 1,
-                "firstTimestamp": ts,
-                "lastTimestamp": ts,
-                "reportingComponent": component,
-            }
-        )
+    # module functions bound as methods: the hot path (~7,600 events per synthetic(1000) build) pays no
+    # extra call
+    record_event = events.record_event
+    _record_event = events.record_event_in
 
     # ------------------------------------------------------------------ inside containers
     def _pod_container(self, pod: str, namespace: str, container: str | None) -> tuple[dict, str]:
