@@ -26,7 +26,7 @@ from aoi_gym.cluster.sim.controllers.common import (
     remove_object,
 )
 
-from aoi_gym.cluster.sim.controllers.service_defaults import default_service as _default_service, defaulted_service
+from aoi_gym.cluster.sim.controllers.service_defaults import _DEFAULTED, default_service as _default_service, defaulted_service
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -127,7 +127,10 @@ def _selected_pods(cluster: "SimCluster", ns: str, selector: dict[str, Any], ind
     if not keys:
         return []
     bucket = cluster.store.bucket("Pod")  # what the keys index (this controller writes no pod)
-    found = [k for k in keys if all((bucket[k]["metadata"].get("labels") or {}).get(lk) == v for lk, v in selector.items())]
+    if len(selector) == 1:
+        found = list(keys)  # every pod under the selector's one label matches it
+    else:
+        found = [k for k in keys if all((bucket[k]["metadata"].get("labels") or {}).get(lk) == v for lk, v in selector.items())]
     if len(found) > 1:
         found.sort(key=cluster.store.positions("Pod").__getitem__)
     return [bucket[k] for k in found]
@@ -141,6 +144,26 @@ def _service_selector_index(cluster: "SimCluster") -> dict[tuple[str, str, str],
         for k, v in ((svc.get("spec") or {}).get("selector") or {}).items():
             index.setdefault((ns, k, v), []).append(svc)
     return index
+
+
+def _services_selecting(by_item: dict, ns: str, labels: dict[str, str]) -> tuple[str, ...]:
+    """uids of the Services in ``ns`` whose selector has one of ``labels``' items (``by_item``: from
+    :func:`_service_selector_index`)."""
+    return tuple(svc["metadata"].get("uid", "") for k, v in labels.items() for svc in by_item.get((ns, k, v), ()))
+
+
+def _selecting_memo(cluster: "SimCluster", by_item: dict) -> dict:
+    """(namespace, id of a labels dict) -> (the dict, :func:`_services_selecting` it) for this
+    ``by_item`` (a new one, after a Service changed, starts afresh). A pod's status writes share its
+    labels dict, so a pod changing again costs one lookup. The dict is held in the entry so that its
+    id is not reused meanwhile. In ``cluster.caches`` (emptied by restore); a plain dict without."""
+    caches = getattr(cluster, "caches", None)
+    if caches is None:
+        return {}
+    memo = caches.get("endpoints:selecting")
+    if memo is None or memo[0] is not by_item or len(memo[1]) > 65536:
+        memo = caches["endpoints:selecting"] = (by_item, {})
+    return memo[1]
 
 
 def _record_pod_labels(cluster: "SimCluster", name: str) -> None:
@@ -161,9 +184,26 @@ def _endpoint_port(sp: dict[str, Any], num: int) -> dict[str, Any]:
     return ep
 
 
+# id -> (a Service's ports list, :func:`_fixed_ports` of it as a tuple): a pure function's memo (stored
+# lists never change; the entry holds the list, so its id is not reused while the entry lives). The
+# versions of a Service share its ports list, and each of its Endpoints writes needs the same ports.
+_FIXED_PORTS: dict[int, tuple[list, tuple | None]] = {}
+
+
 def _fixed_ports(svc_ports: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
     """The Endpoints ports of a Service whose every targetPort is a number (the same for every pod, as
-    :func:`resolve_target_port` gives them), or None when one names a container port."""
+    :func:`resolve_target_port` gives them; a fresh list of port dicts shared between the Endpoints
+    versions, which never modify them), or None when one names a container port."""
+    hit = _FIXED_PORTS.get(id(svc_ports))
+    if hit is None or hit[0] is not svc_ports:
+        if len(_FIXED_PORTS) > 16384:
+            _FIXED_PORTS.clear()
+        fixed = _build_fixed_ports(svc_ports)
+        hit = _FIXED_PORTS[id(svc_ports)] = (svc_ports, None if fixed is None else tuple(fixed))
+    return None if hit[1] is None else list(hit[1])
+
+
+def _build_fixed_ports(svc_ports: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
     out = []
     for sp in svc_ports:
         target = sp.get("targetPort", sp.get("port"))
@@ -279,6 +319,7 @@ class EndpointsController(SimController):
         book = cluster.private.get("memo:ep")
         now = cluster.t
         terminating: dict[str, bool] = {}  # per namespace, this pass (the controller writes none)
+        store = cluster.store
         visit, _ = pass_objects(cluster, "Service", "memo:ep", dirty, skip_deleting=False)
         for svc in cluster.iter_objects("Service") if visit is None else visit:
             meta = svc["metadata"]
@@ -288,8 +329,9 @@ class EndpointsController(SimController):
                     # unchanged since a sync that wrote nothing: defaults in place, memoized() would skip it
                     services.add((meta["namespace"], meta["name"]))
                     continue
-            svc = _default_service(cluster, svc)
-            meta = svc["metadata"]
+            if _DEFAULTED.get(id(svc)) is not svc:  # (default_service's own first test, without the call)
+                svc = _default_service(cluster, svc)
+                meta = svc["metadata"]
             ns, name = meta["namespace"], meta["name"]
             services.add((ns, name))
             selector = (svc.get("spec") or {}).get("selector")
@@ -303,8 +345,10 @@ class EndpointsController(SimController):
             if index is None and label_keys is None:
                 label_keys = _pod_label_keys(cluster)  # once per pass: this controller writes no pod
             pods = _selected_pods(cluster, ns, selector, index, label_keys)
-            ep = cluster.peek("Endpoints", name, ns)
-            svc_rv, pods_sig = meta.get("resourceVersion", ""), rv_signature(pods)
+            ep = store.peek("Endpoints", name, ns)
+            # rv_signature, the one-pod case (the common one) without the join
+            svc_rv = meta.get("resourceVersion", "")
+            pods_sig = pods[0]["metadata"].get("resourceVersion", "") if len(pods) == 1 else rv_signature(pods)
             sig = "|".join((svc_rv, ep["metadata"].get("resourceVersion", "") if ep else "-", pods_sig))
             uid = meta["uid"]
             m = book.get(uid) if book is not None else None
@@ -359,8 +403,9 @@ class EndpointsController(SimController):
                 # the memo already holds this Service (the previous pass defaulted it): the signature stands
                 if m is None or m[0].split("|", 1)[0] != svc["metadata"].get("resourceVersion", ""):
                     dirty.add(uid)
-        for (ns, name), ep in cluster.store.changed_since("Endpoints", since):
-            svc = cluster.peek("Service", name, ns)
+        store = cluster.store
+        for (ns, name), ep in store.changed_since("Endpoints", since):
+            svc = store.peek("Service", name, ns)
             if svc is not None:
                 uid = svc["metadata"].get("uid", "")
                 m = book.get(uid)
@@ -370,6 +415,7 @@ class EndpointsController(SimController):
         pod_changes = cluster.store.changed_since("Pod", since)
         if pod_changes:
             by_item = derived(cluster, "endpoints:service-selector-index", ("Service",), lambda: _service_selector_index(cluster))
+            selecting = _selecting_memo(cluster, by_item)
             record = cluster.private.setdefault(f"memo:labels:{self.name}", {})
             for (ns, name), pod in pod_changes:
                 key = f"{ns}/{name}"
@@ -378,9 +424,12 @@ class EndpointsController(SimController):
                 if new is not None:
                     record[key] = new
                 for labels in (old, new) if old is not new else (new,):
-                    for k, v in (labels or {}).items():
-                        for svc in by_item.get((ns, k, v), ()):
-                            dirty.add(svc["metadata"].get("uid", ""))
+                    if not labels:
+                        continue
+                    hit = selecting.get((ns, id(labels)))
+                    if hit is None or hit[0] is not labels:
+                        hit = selecting[(ns, id(labels))] = (labels, _services_selecting(by_item, ns, labels))
+                    dirty.update(hit[1])
         return dirty
 
     def _write(self, cluster: "SimCluster", svc: dict[str, Any], pods: list[dict[str, Any]],
