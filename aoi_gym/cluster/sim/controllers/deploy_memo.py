@@ -10,9 +10,10 @@ holds (see their ``after`` signatures); everything else is :func:`memoized` as i
 
 from __future__ import annotations
 
+import heapq
 from typing import TYPE_CHECKING, Any
 
-from aoi_gym.cluster.sim.controllers.common import MemoPass, SimController, memo_store, ts_to_t
+from aoi_gym.cluster.sim.controllers.common import MemoPass, SimController, ts_to_t
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -58,16 +59,42 @@ class KeepingPass(MemoPass):
         super().__init__(cluster, kind, book, dirty)
         self.all_kept = True
         self.kept: set[str] = set()  # resourceVersions of the writes whose memo was kept
+        # the memo book (None until a memo is stored: the book is created as memo_store would) and the
+        # book's deadline heap, looked up once: fresh and done run for every object the pass syncs, and
+        # no one else touches either during the pass (pass_objects, which may rebuild the heap, ran above)
+        self._memos: dict[str, list] | None = cluster.private.get(book)
+        caches = getattr(cluster, "caches", None)
+        self._heap = None if caches is None else caches.setdefault("memo-deadlines", {}).get(book)
 
     def fresh(self, uid: str, signature: str) -> bool:
         """Whether ``uid``'s memo holds for ``signature`` (then its deadline counts for the pass and the
         sync is skipped, as in :meth:`run`)."""
-        m = self.cluster.private.get(self.book, {}).get(uid)
-        if m is None or m[0] != signature or (m[1] is not None and m[1] <= self.cluster.t):
+        memos = self._memos
+        m = None if memos is None else memos.get(uid)
+        if m is None or m[0] != signature:
             return False
-        if m[1] is not None and (self.due is None or m[1] < self.due):
-            self.due = m[1]
+        due = m[1]
+        if due is not None:
+            if due <= self.cluster.t:
+                return False
+            if self.due is None or due < self.due:
+                self.due = due
         return True
+
+    def _store(self, uid: str, signature: str, due: float | None) -> None:
+        """``memo_store(cluster, book, uid, signature, due)``."""
+        memos = self._memos
+        if memos is None:
+            memos = self._memos = self.cluster.private.setdefault(self.book, {})
+        memos[uid] = [signature, due]
+        if due is not None and self._heap is not None:
+            heapq.heappush(self._heap, (due, uid))
+
+    def _drop(self, uid: str) -> None:
+        memos = self._memos
+        if memos is not None:
+            memos.pop(uid, None)
+        self.all_kept = False
 
     def done(self, uid: str, signature: str, before: int, due: float | None, after: str | None) -> None:
         """Record the sync of ``uid`` (not :meth:`fresh` for ``signature``) that started at store
@@ -76,18 +103,17 @@ class KeepingPass(MemoPass):
         once its writes are stored, given only when the sync's one write was the object itself and
         syncing that version again is known to write nothing and to find the same deadline."""
         cluster = self.cluster
-        store = cluster.store
         if due is not None and due <= cluster.t:
-            cluster.private.get(self.book, {}).pop(uid, None)
-            self.all_kept = False
-        elif store.resource_version == before:
-            memo_store(cluster, self.book, uid, signature, due)
-        elif after is not None:
-            memo_store(cluster, self.book, uid, after, due)
-            self.kept.add(str(store.resource_version))
+            self._drop(uid)
         else:
-            cluster.private.get(self.book, {}).pop(uid, None)
-            self.all_kept = False
+            rv = cluster.store.resource_version
+            if rv == before:
+                self._store(uid, signature, due)
+            elif after is not None:
+                self._store(uid, after, due)
+                self.kept.add(str(rv))
+            else:
+                self._drop(uid)
         if due is not None and (self.due is None or due < self.due):
             self.due = due
 

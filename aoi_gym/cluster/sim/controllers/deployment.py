@@ -156,20 +156,6 @@ def _surge_unavailable_of(max_surge: Any, max_unavailable: Any, want: int) -> tu
     return surge, 1 if surge == 0 and unavailable == 0 else unavailable
 
 
-def _condition(ctype: str, value: tuple[str, str, str], last_update: str, old: dict[str, Any] | None,
-               now: str) -> dict[str, Any]:
-    """What ``set_condition`` builds for ``value`` = (status, reason, message), all non-empty, with
-    ``extra={"lastUpdateTime": last_update}`` and ``old`` the previous condition of the type."""
-    return {
-        "type": ctype,
-        "status": value[0],
-        "lastUpdateTime": last_update,
-        "lastTransitionTime": old["lastTransitionTime"] if old and old.get("status") == value[0] else now,
-        "reason": value[1],
-        "message": value[2],
-    }
-
-
 def _recreates(d: dict[str, Any]) -> bool:
     return (d.get("spec") or {}).get("strategy", {}).get("type") == "Recreate"
 
@@ -427,7 +413,12 @@ class DeploymentController(NoRepassOfKeptWrites):
                 replicas += int(rst.get("replicas", 0) or 0)
                 ready += int(rst.get("readyReplicas", 0) or 0)
                 available += int(rst.get("availableReplicas", 0) or 0)
-        updated = _st(new_rs, "replicas") if new_rs else 0
+        if new_rs is None:
+            updated = 0
+        elif len(rss) == 1 and rss[0] is new_rs:  # (the sum above is over new_rs alone)
+            updated = replicas
+        else:
+            updated = _st(new_rs, "replicas")
         status: dict[str, Any] = {"observedGeneration": meta.get("generation", 1), "replicas": replicas}
         if updated:
             status["updatedReplicas"] = updated
@@ -455,8 +446,23 @@ class DeploymentController(NoRepassOfKeptWrites):
             a = ("True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
         else:
             a = ("False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.")
-        keep = old_avail if old_avail and (old_avail.get("status"), old_avail.get("reason")) == a[:2] else None
-        conds = [_condition("Available", a, keep["lastUpdateTime"] if keep else now, old_avail, now)]
+        # The conditions are what set_condition builds for (status, reason, message) with
+        # extra={"lastUpdateTime": ...}, written out as dicts: this runs for every synced Deployment.
+        # Available keeps its lastUpdateTime while status and reason stay, its lastTransitionTime while status does.
+        if old_avail:
+            same_status = old_avail.get("status") == a[0]
+            keep = same_status and old_avail.get("reason") == a[1]
+            conds = [{
+                "type": "Available",
+                "status": a[0],
+                "lastUpdateTime": old_avail["lastUpdateTime"] if keep else now,
+                "lastTransitionTime": old_avail["lastTransitionTime"] if same_status else now,
+                "reason": a[1],
+                "message": a[2],
+            }]
+        else:
+            conds = [{"type": "Available", "status": a[0], "lastUpdateTime": now, "lastTransitionTime": now,
+                      "reason": a[1], "message": a[2]}]
         # Progressing
         rs_name = new_rs["metadata"]["name"] if new_rs else ""
         prev_updated = int(prev.get("updatedReplicas", 0) or 0)
@@ -494,7 +500,14 @@ class DeploymentController(NoRepassOfKeptWrites):
                 and not (progressing and prog[1] == "ReplicaSetUpdated")  # progress moves the deadline
             )
             last_update = old_prog["lastUpdateTime"] if same else now
-            conds.append(_condition("Progressing", prog, last_update, old_prog, now))
+            conds.append({
+                "type": "Progressing",
+                "status": prog[0],
+                "lastUpdateTime": last_update,
+                "lastTransitionTime": old_prog["lastTransitionTime"] if old_prog and old_prog.get("status") == prog[0] else now,
+                "reason": prog[1],
+                "message": prog[2],
+            })
             if prog[1] in ("ReplicaSetUpdated", "NewReplicaSetCreated") and deadline_s is not None:
                 due = memo_ts_to_t(cluster, last_update) + float(deadline_s)
         status["conditions"] = conds  # Available first, then Progressing
