@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from aoi_gym.cluster.patch import json_copy
 from aoi_gym.cluster.sim.cluster import EPOCH, SUFFIX_ALPHABET
 from aoi_gym.cluster.sim.store import ObjectStore
+from aoi_gym.cluster.sim.controllers.pass_index import changed_owners, update_owner_index
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -232,31 +233,8 @@ def _build_owner_index(cluster: "SimCluster", kind: str) -> tuple[dict, dict]:
     return index_by_owner(cluster.iter_objects(kind)), owners
 
 
-def _update_owner_index(value: tuple[dict, dict], changes: list) -> tuple[dict, dict] | None:
-    """Apply puts (oldest first) to an owner index without copying what did not change; None when an
-    object changed owner or uid (its place in store order is not known here: rebuild)."""
-    index, owners = value
-    index, owners = dict(index), dict(owners)
-    grown: set[str] = set()
-    for key, obj in changes:
-        if obj is None:
-            return None
-        m = obj["metadata"]
-        owner, uid = controller_uid(obj), m.get("uid")
-        known = owners.get(key)
-        if known is None:  # a new object: after every older one in store order
-            if owner in grown:
-                return None  # two new objects of one owner: the change log's order is not their store order
-            owners[key] = (owner, uid)
-            if owner is not None:
-                grown.add(owner)
-                index[owner] = [*index.get(owner, ()), obj]
-        elif known != (owner, uid):
-            return None
-        elif owner is not None:  # same place, new version
-            index[owner] = [obj if (o["metadata"].get("namespace") or "", o["metadata"]["name"]) == key else o
-                            for o in index[owner]]
-    return index, owners
+# (the update runs over every put of the kind since the previous fetch: its loop lives in pass_index)
+_update_owner_index = update_owner_index
 
 
 def index_by_owner(objs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -374,31 +352,6 @@ def pass_window(cluster: "SimCluster", name: str) -> int | None:
         return None
     cluster.private[key] = cluster.store.resource_version
     return prev
-
-
-def changed_owners(cluster: "SimCluster", name: str, kind: str, since: int | None) -> set[str] | None:
-    """uids of the controlling owners of objects of ``kind`` changed, added or removed since ``since``,
-    including the owner an object had before its change (kept in ``cluster.private``). None when
-    ``since`` is None; then the owner record is rebuilt from the whole store."""
-    key = f"memo:owners:{name}:{kind}"
-    owners = cluster.private.get(key)
-    if since is None or owners is None:
-        cluster.private[key] = {
-            f"{o['metadata'].get('namespace') or ''}/{o['metadata']['name']}": controller_uid(o)
-            for o in cluster.iter_objects(kind)
-        }
-        return None
-    dirty: set[str] = set()
-    for (ns, obj_name), obj in cluster.store.changed_since(kind, since):
-        k = f"{ns}/{obj_name}"
-        old = owners.pop(k, None)
-        if old is not None:
-            dirty.add(old)
-        if obj is not None:
-            uid = owners[k] = controller_uid(obj)
-            if uid is not None:
-                dirty.add(uid)
-    return dirty
 
 
 def uid_index(cluster: "SimCluster", kind: str) -> dict[str, tuple[str, str]]:
