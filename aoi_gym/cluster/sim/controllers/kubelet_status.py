@@ -90,33 +90,43 @@ def _conditions(old: dict[str, Any], now: str, want: tuple[tuple[str, str, str |
 
     ``own``: ``old`` is a status this function's caller stored, so an old condition with the wanted
     status, reason and message is exactly the dict that would be built: it is shared, not rebuilt
-    (stored objects are never modified); so is PodScheduled, which would be copied as it is."""
-    if own:
-        conds = _own_conditions(old["conditions"], now, want)
-        if conds is not None:
-            return conds
-    prev_of: dict[Any, dict[str, Any]] = {}
-    for c in old.get("conditions") or ():
-        ctype = c.get("type")
-        if ctype not in prev_of:
-            prev_of[ctype] = c
-    conds = [_next_condition(prev_of.get(w[0]), now, w, own) for w in want]
-    sched = prev_of.get("PodScheduled")
-    conds.append(sched if sched else {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": now})
+    (stored objects are never modified); so is PodScheduled, which would be copied as it is.
+    (One loop, no call per condition: this runs for every status the kubelet writes.)"""
+    olds = old.get("conditions") or ()
+    prev_of: dict[Any, dict[str, Any]] | None = None
+    if own and len(olds) == len(want) + 1 and olds[-1].get("type") == "PodScheduled":
+        # the kubelet's own last list holds the wanted types in the wanted order, then PodScheduled:
+        # matched by position (checked) instead of indexing the list by type
+        for w, prev in zip(want, olds):
+            if prev["type"] != w[0]:
+                prev_of = {}
+                break
+    else:
+        prev_of = {}
+    if prev_of is None:
+        sched = olds[-1]
+    else:
+        for c in olds:
+            ctype = c.get("type")
+            if ctype not in prev_of:
+                prev_of[ctype] = c
+        sched = prev_of.get("PodScheduled") or {"type": "PodScheduled", "status": "True", "lastProbeTime": None,
+                                                 "lastTransitionTime": now}
+    conds = []
+    for i, (ctype, status, reason, message) in enumerate(want):
+        # the condition after ``prev`` (the old one of its type): its lastTransitionTime kept while the
+        # status holds; ``prev`` itself when the kubelet wrote it and nothing changed
+        prev = olds[i] if prev_of is None else prev_of.get(ctype)
+        if prev is not None and prev.get("status") == status:
+            if own and prev.get("reason") == reason and prev.get("message") == message:
+                conds.append(prev)
+                continue
+            since = prev["lastTransitionTime"]
+        else:
+            since = now
+        conds.append(_condition(ctype, status, since, reason, message))
+    conds.append(sched)
     return conds
-
-
-def _next_condition(prev: dict[str, Any] | None, now: str, want: tuple[str, str, str | None, str | None],
-                    own: bool) -> dict[str, Any]:
-    """Condition ``want`` = (type, status, reason, message) after ``prev`` (the old one of the type): its
-    lastTransitionTime kept while the status holds; ``prev`` itself when ``own`` (the kubelet wrote it)
-    and nothing changed (stored objects are never modified, so it can be shared)."""
-    ctype, status, reason, message = want
-    if prev is not None and prev.get("status") == status:
-        if own and prev.get("reason") == reason and prev.get("message") == message:
-            return prev
-        return _condition(ctype, status, prev["lastTransitionTime"], reason, message)
-    return _condition(ctype, status, now, reason, message)
 
 
 def _condition(ctype: str, status: str, since: str, reason: str | None, message: str | None) -> dict[str, Any]:
@@ -130,22 +140,6 @@ def _condition(ctype: str, status: str, since: str, reason: str | None, message:
     if message:
         return {"type": ctype, "status": status, "lastProbeTime": None, "lastTransitionTime": since, "message": message}
     return {"type": ctype, "status": status, "lastProbeTime": None, "lastTransitionTime": since}
-
-
-def _own_conditions(old: list[dict[str, Any]], now: str,
-                    want: tuple[tuple[str, str, str | None, str | None], ...]) -> list[dict[str, Any]] | None:
-    """:func:`_conditions` from the kubelet's own last list, which holds the wanted types in the wanted
-    order, then PodScheduled, once each (None when it does not)."""
-    if len(old) != len(want) + 1:
-        return None
-    if any(prev["type"] != w[0] for w, prev in zip(want, old)):
-        return None
-    conds = [_next_condition(prev, now, w, True) for w, prev in zip(want, old)]
-    sched = old[-1]
-    if sched.get("type") != "PodScheduled":
-        return None
-    conds.append(sched)
-    return conds
 
 
 _READY_TRUE = (("Ready", "True", None, None), ("ContainersReady", "True", None, None))
