@@ -311,6 +311,7 @@ class DeploymentController(NoRepassOfKeptWrites):
             old_rss = sorted((r for r in rss if r is not new_rs), key=lambda r: (_revision(r), r["metadata"]["name"]))
             max_rev = max((_revision(r) for r in rss), default=0)
         created_now = False
+        created_version = None  # the RS kind version right after creating the only RS
         if not spec.get("paused"):
             if new_rs is None:
                 old_total = sum(_replicas(r) for r in old_rss)
@@ -325,6 +326,8 @@ class DeploymentController(NoRepassOfKeptWrites):
                     return None
                 created_now = True
                 rss = [*old_rss, new_rs]
+                if not old_rss and rs_version is not None:
+                    created_version = cluster.store.kind_version("ReplicaSet")
             elif max_rev is not None and _revision(new_rs) < max_rev:
                 # rollback onto an older template: it gets the next revision
                 upd = json_copy(new_rs)
@@ -342,6 +345,9 @@ class DeploymentController(NoRepassOfKeptWrites):
                 self._cleanup(cluster, d, old_rss)
         if rs_version is not None and rs_version == cluster.store.kind_version("ReplicaSet"):
             # no RS put or removed since the owner index was read: rss are the stored RSs, as peeks would say
+            cur_rss, new_cur = rss, new_rs
+        elif created_version is not None and created_version == cluster.store.kind_version("ReplicaSet"):
+            # the one RS is the one just created, and no RS was put or removed since: as peeks would say
             cur_rss, new_cur = rss, new_rs
         else:
             cur_rss = [cluster.peek("ReplicaSet", r["metadata"]["name"], r["metadata"]["namespace"]) for r in rss]

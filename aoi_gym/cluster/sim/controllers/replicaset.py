@@ -179,7 +179,7 @@ class ReplicaSetController(NoRepassOfKeptWrites):
         if len(active) < want:
             for _ in range(want - len(active)):
                 pod_name = f"{name}-{pod_suffix(cluster)}"
-                while cluster.peek("Pod", pod_name, ns) is not None:
+                while cluster.store.peek("Pod", pod_name, ns) is not None:
                     pod_name = f"{name}-{pod_suffix(cluster)}"
                 pod = new_pod(cluster, template, pod_name, ns, rs, generate_name=f"{name}-")
                 if pod is None:
