@@ -150,8 +150,10 @@ def put_new(cluster: "SimCluster", obj: dict[str, Any]) -> dict[str, Any] | None
     """
     meta = obj["metadata"]
     ns = meta.get("namespace")
-    if ns is not None and namespace_terminating(cluster, ns):
-        return None
+    if ns is not None:  # namespace_terminating, inlined (every controller-made object passes here)
+        ns_obj = cluster.store.peek("Namespace", ns)
+        if ns_obj is None or "deletionTimestamp" in ns_obj["metadata"]:
+            return None
     meta.setdefault("uid", cluster.new_uid())
     meta.setdefault("creationTimestamp", cluster.timestamp())
     meta.setdefault("generation", 1)
@@ -177,10 +179,14 @@ def emit(
 ) -> None:
     """Record an event (``times`` occurrences) unless the object's namespace is terminating."""
     ns = obj["metadata"].get("namespace") or "default"
-    if namespace_terminating(cluster, ns):
+    ns_obj = cluster.store.peek("Namespace", ns)  # namespace_terminating, inlined (~7,600 events a build)
+    if ns_obj is None or "deletionTimestamp" in ns_obj["metadata"]:
         return
     # the namespace exists: SimCluster's internal entry skips record_event's second look at it
     record = getattr(cluster, "_record_event", None)
+    if times == 1 and record is not None:  # the common case, without the loop
+        record(obj, ns, reason, message, type, component, host, field_path)
+        return
     for _ in range(max(0, times)):
         if record is None:
             cluster.record_event(obj, reason, message, type=type, component=component, host=host, field_path=field_path)
