@@ -203,14 +203,18 @@ def decide(model: "AppModel", cluster: Any, app: App | None, pod: dict[str, Any]
         if bad:
             return StartDecision(ContainerPlan(start_delay_s=start_delay, exit_after_s=0.8, exit_code=2), bad[0],
                                  f"{client.store}|{bad[1]}")
-    ip = pod_ip(pod)
-    ready_err = _probe(proc, container, container.get("readinessProbe"), ip)
-    live_err = _probe(proc, container, container.get("livenessProbe"), ip)
+    ready_probe, live_probe = container.get("readinessProbe"), container.get("livenessProbe")
+    if ready_probe or live_probe:  # (no probe passes or fails without one: the IP is for its message)
+        ip = pod_ip(pod)
+        ready_err = _probe(proc, container, ready_probe, ip)
+        live_err = _probe(proc, container, live_probe, ip)
+    else:
+        ready_err = live_err = None
     plan = ContainerPlan(
         start_delay_s=start_delay,
         ready=ready_err is None,
         live=live_err is None,
         probe_message=ready_err or live_err or "",
-        ready_delay_s=float((container.get("readinessProbe") or {}).get("initialDelaySeconds", 0)),
+        ready_delay_s=float((ready_probe or {}).get("initialDelaySeconds", 0)),
     )
     return StartDecision(plan, "ok" if proc.kind == "app" else proc.kind)

@@ -13,6 +13,7 @@ Per-pod bookkeeping lives in ``cluster.private["kubelet"][pod uid]``.
 
 from __future__ import annotations
 
+import functools
 import heapq
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,12 @@ if TYPE_CHECKING:
 __all__ = ["Kubelet", "kill_container", "pod_record"]
 
 
+@functools.lru_cache(maxsize=256)
+def _cidr_prefix(cidr: str) -> str:
+    """``10.244.3.0/24`` -> ``10.244.3.`` (pure)."""
+    return cidr.split("/", 1)[0].rsplit(".", 1)[0] + "."
+
+
 def _alloc_ip(cluster: "SimCluster", pod: dict[str, Any], node: dict[str, Any]) -> str:
     if pod["spec"].get("hostNetwork"):
         return _node_ip(node)
@@ -36,9 +43,12 @@ def _alloc_ip(cluster: "SimCluster", pod: dict[str, Any], node: dict[str, Any]) 
     if not cidr:
         names = sorted(n["metadata"]["name"] for n in cluster.iter_objects("Node"))
         cidr = f"10.244.{names.index(name) + 1 if name in names else 0}.0/24"
-    prefix = cidr.split("/", 1)[0].rsplit(".", 1)[0] + "."
+    prefix = _cidr_prefix(cidr)
     ipam = cluster.private.setdefault("ipam", {})
     n = ipam.get(name, 2)
+    if n <= 254:  # the next address is free (the loop's first turn, written out)
+        ipam[name] = n + 1
+        return prefix + str(n)
     used: set[str] | None = None
     for _ in range(300):
         if n > 254:
