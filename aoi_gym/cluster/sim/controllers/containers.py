@@ -188,11 +188,37 @@ def image_present(cluster: "SimCluster", pod: dict[str, Any], image: str) -> boo
     if image in cluster.private.get("images", {}).get(node, ()):
         return True
     obj = cluster.peek("Node", node)
+    if obj is None:
+        return False
     full = normalize_image(image)
-    for entry in ((obj or {}).get("status") or {}).get("images") or ():
+    names = _preloaded(obj)
+    if names is not None:
+        return full in names
+    for entry in (obj.get("status") or {}).get("images") or ():  # a malformed list: as it comes
         if full in (entry.get("names") or ()):
             return True
     return False
+
+
+# id(node) -> (node, the image names its status.images list); a pure memo of immutable (stored) nodes,
+# each entry holding its node so that the id is not reused while the entry lives
+_PRELOADED: dict[int, tuple[dict[str, Any], Any]] = {}
+
+
+def _preloaded(node: dict[str, Any]) -> frozenset[str] | None:
+    """Every name in the node's ``status.images`` (None when an entry or name is not what a node lists)."""
+    hit = _PRELOADED.get(id(node))
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    try:
+        found: frozenset[str] | None = frozenset(
+            n for entry in (node.get("status") or {}).get("images") or () for n in entry.get("names") or ())
+    except (AttributeError, TypeError):
+        found = None
+    if len(_PRELOADED) > 1024:
+        _PRELOADED.clear()
+    _PRELOADED[id(node)] = (node, found)
+    return found
 
 
 @functools.lru_cache(maxsize=4096)
