@@ -81,7 +81,8 @@ class Fleet:
         self.used = used
         self.marked = [f for f in self.facts if f.unschedulable or f.taints]
         # (cpu, memory, max pods, used cpu, used memory, used pods) -> [facts of one of them, (the used
-        # three), names sorted]; floats are grouped only when equal, so a group's nodes compute the same
+        # three), names sorted, (cpu request, memory request, load score) of the last pod scored there or
+        # None]; floats are grouped only when equal, so a group's nodes compute the same
         self._groups: dict[tuple, list] = {}
         self._key_of: dict[str, tuple] = {}
         self._by_name: dict[str, NodeFacts] = {}
@@ -95,7 +96,7 @@ class Fleet:
         key = (f.cpu, f.memory, f.max_pods, u[0], u[1], u[2])
         g = self._groups.get(key)
         if g is None:
-            self._groups[key] = [f, (u[0], u[1], u[2]), [f.name]]
+            self._groups[key] = [f, (u[0], u[1], u[2]), [f.name], None]
         else:
             insort(g[2], f.name)
         self._key_of[f.name] = key
@@ -123,7 +124,8 @@ class Fleet:
         Within a group only the spread count and the name differ, and they come first and last in the
         score: the group's least is its node with the least count, the first by name among those.
         Names are unique, so the least score over the groups is the per-node loop's least."""
-        for f, u, names in self._groups.values():
+        for g in self._groups.values():
+            f, u, names, last = g
             if u[2] + 1 > f.max_pods or (r0 > 0 and u[0] + r0 > f.cpu_fit) or (r1 > 0 and u[1] + r1 > f.memory_fit):
                 continue
             if spread:
@@ -137,7 +139,13 @@ class Fleet:
                             break  # no count is lower, and later names are greater
             else:
                 least, name = 0, names[0]
-            s = (least, round((u[0] + r0) / f.cpu_div + (u[1] + r1) / f.memory_div, 6), u[2], name)
+            # a bind changes one group: the others keep their load score for pods requesting the same
+            if last is not None and last[0] == r0 and last[1] == r1:
+                load = last[2]
+            else:
+                load = round((u[0] + r0) / f.cpu_div + (u[1] + r1) / f.memory_div, 6)
+                g[3] = (r0, r1, load)
+            s = (least, load, u[2], name)
             if best is None or s < best:
                 best = s
         return best
