@@ -166,6 +166,21 @@ def _selecting_memo(cluster: "SimCluster", by_item: dict) -> dict:
     return memo[1]
 
 
+def _written(cluster: "SimCluster") -> dict[tuple[str, str], dict[str, Any]]:
+    """(namespace, name) -> the Endpoints object this controller last stored there. The memo of its
+    Service was written with that version right after the write, and every later memo of that Service
+    read the same object while it stays stored, so the Endpoints check of the next pass can skip it (a
+    Service replaced since is dirty through its own change). In ``cluster.caches`` (a restore empties
+    it); a plain dict without."""
+    caches = getattr(cluster, "caches", None)
+    if caches is None:
+        return {}
+    written = caches.get("endpoints:written")
+    if written is None or len(written) > 65536:
+        written = caches["endpoints:written"] = {}
+    return written
+
+
 def _record_pod_labels(cluster: "SimCluster", name: str) -> None:
     """Remember every pod's labels (the old labels of a pod that changes decide which Services it left)."""
     cluster.private[f"memo:labels:{name}"] = {
@@ -320,6 +335,7 @@ class EndpointsController(SimController):
         now = cluster.t
         terminating: dict[str, bool] = {}  # per namespace, this pass (the controller writes none)
         store = cluster.store
+        written = None
         visit, _ = pass_objects(cluster, "Service", "memo:ep", dirty, skip_deleting=False)
         for svc in cluster.iter_objects("Service") if visit is None else visit:
             meta = svc["metadata"]
@@ -356,6 +372,9 @@ class EndpointsController(SimController):
                 continue
             stored = self._write(cluster, svc, pods, ep)
             if stored is not ep and stored is not None:
+                if written is None:
+                    written = _written(cluster)
+                written[(ns, name)] = stored
                 # The write stored only this Service's Endpoints, which is all _write reads besides the
                 # Service and the pods: memoize the signature as of after it, so that the next pass,
                 # which finds the Endpoints changed, does not recompute them only to write nothing.
@@ -404,7 +423,10 @@ class EndpointsController(SimController):
                 if m is None or m[0].split("|", 1)[0] != svc["metadata"].get("resourceVersion", ""):
                     dirty.add(uid)
         store = cluster.store
+        written = _written(cluster)
         for (ns, name), ep in store.changed_since("Endpoints", since):
+            if ep is not None and written.get((ns, name)) is ep:
+                continue  # this controller's own write, which its Service's memo holds (see _written)
             svc = store.peek("Service", name, ns)
             if svc is not None:
                 uid = svc["metadata"].get("uid", "")
