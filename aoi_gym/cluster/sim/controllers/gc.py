@@ -134,25 +134,25 @@ class GarbageCollector(SimController):
                     else derived(cluster, "gc-uids:" + k, (k,), lambda: _uids(cluster, k))
             return u
 
-        def exists(uid: Any, kind: Any) -> bool:
-            """Whether an object of any kind has ``uid``; the reference's own kind is looked at first
-            (where the owner nearly always is), so most checks need one kind's uids, not every kind's."""
-            if uid in live:
-                return True
-            if isinstance(kind, str) and kind in kind_set and uid in uids_of(kind) \
-                    or any(uid in uids_of(k) for k in kinds if k != kind):
-                live.add(uid)
-                return True
-            return False
-
         kind_set = set(kinds)
         dangling = []
         for o in changed:
             refs = o["metadata"]["ownerReferences"]
-            if any(exists(r.get("uid"), r.get("kind")) for r in refs):
-                checked[id(refs)] = refs
+            for r in refs:  # whether an object of any kind has one of the owners' uids
+                uid = r.get("uid")
+                if uid in live:
+                    break
+                # the reference's own kind first (where the owner nearly always is), so most checks need
+                # one kind's uids, not every kind's
+                kind = r.get("kind")
+                if isinstance(kind, str) and kind in kind_set and uid in uids_of(kind) \
+                        or any(uid in uids_of(k) for k in kinds if k != kind):
+                    live.add(uid)
+                    break
             else:
                 dangling.append(o)
+                continue
+            checked[id(refs)] = refs
         if len(dangling) > 1:
             return False
         for o in dangling:
