@@ -130,7 +130,13 @@ class AppModel:
         return d.plan
 
     def _prune(self, cluster: Any) -> None:
-        live = {f"{p['metadata'].get('namespace')}/{p['metadata']['name']}" for p in cluster.iter_objects("Pod")}
+        store = getattr(cluster, "store", None)
+        bucket = store.bucket("Pod") if hasattr(store, "bucket") else None
+        if bucket is not None:
+            # the store's (namespace, name) keys are the pods' own: joined without a look into each pod
+            live = {ns + "/" + name for ns, name in bucket}
+        else:
+            live = {f"{p['metadata'].get('namespace')}/{p['metadata']['name']}" for p in cluster.iter_objects("Pod")}
         self._starts = {k: v for k, v in self._starts.items() if k.rsplit("/", 1)[0] in live}
         self._prune_at = max(256, 2 * len(self._starts))
         self._version += 1

@@ -21,7 +21,7 @@ BUGGY_IMAGES = ("yinfangchen/geo:app3",)
 _BUGGY_REPOS = frozenset(normalize_image(b) for b in BUGGY_IMAGES)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Process:
     """``kind``: ``app`` (a topology service runs), ``pause``, ``buggy`` (a build that crashes), ``missing``
     (the command names no binary of the image) or ``foreign``. ``service``: the service whose code runs."""
@@ -30,6 +30,15 @@ class Process:
     service: Service | None
     labeled: str | None  # the service the pod belongs to (by label)
     binary: str = ""
+
+    def __init__(self, kind: str, service: Service | None, labeled: str | None, binary: str = "") -> None:
+        # the generated __init__ of a frozen dataclass sets each field through object.__setattr__
+        # (one Process per container start); filling the instance dict is the same state
+        d = self.__dict__
+        d["kind"] = kind
+        d["service"] = service
+        d["labeled"] = labeled
+        d["binary"] = binary
 
     @property
     def listen(self) -> tuple[int, ...]:
@@ -56,8 +65,8 @@ def identify(app: App | None, pod: dict[str, Any], container: dict[str, Any]) ->
     if app is None or labeled not in app.services:
         return Process("foreign", None, labeled)
     base = app.services[labeled]
-    names = [c.get("name") for c in pod.get("spec", {}).get("containers", [])]
-    if container.get("name") != app.container_name(labeled) and len(names) > 1:
+    # (the pod's container count matters only for a container other than the service's main one)
+    if container.get("name") != app.container_name(labeled) and len(pod.get("spec", {}).get("containers", [])) > 1:
         return Process("foreign", None, labeled)
     repo = normalize_image(image)
     if repo in _BUGGY_REPOS:
