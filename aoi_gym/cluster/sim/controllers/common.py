@@ -272,10 +272,11 @@ def index_by_owner(objs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, A
 
 
 # ---------------------------------------------------------------------------------------------- hashing
-_HASH_MEMO: dict[str, str] = {}
 #: ``json.dumps(o, sort_keys=True, separators=(",", ":"))`` without building an encoder per call, nor
 #: the circular-reference bookkeeping (API objects are trees: the output is the same)
 _sorted_compact_json = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False).encode
+#: SafeEncodeString of a decimal number: each digit maps to ``SUFFIX_ALPHABET[ord(digit) % 27]``
+_SAFE_DIGITS = str.maketrans({d: SUFFIX_ALPHABET[ord(d) % len(SUFFIX_ALPHABET)] for d in "0123456789"})
 
 
 def template_hash(template: dict[str, Any], collision_count: int = 0) -> str:
@@ -288,14 +289,8 @@ def template_hash(template: dict[str, Any], collision_count: int = 0) -> str:
     data = _sorted_compact_json(template)
     if collision_count:
         data += str(collision_count)
-    out = _HASH_MEMO.get(data)
-    if out is None:
-        n = int.from_bytes(hashlib.blake2b(data.encode(), digest_size=4).digest(), "big")
-        out = "".join(SUFFIX_ALPHABET[ord(c) % len(SUFFIX_ALPHABET)] for c in str(n))
-        if len(_HASH_MEMO) > 4096:
-            _HASH_MEMO.clear()
-        _HASH_MEMO[data] = out  # a pure function's memo: no simulation state
-    return out
+    # (no memo keyed by the JSON text: hashing the ~500-character key costs about what blake2b does)
+    return str(int.from_bytes(hashlib.blake2b(data.encode(), digest_size=4).digest(), "big")).translate(_SAFE_DIGITS)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -4,6 +4,8 @@ controller for a Service stored without admission)."""
 
 from __future__ import annotations
 
+from functools import partial
+from hashlib import blake2b
 from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.sim.controllers.common import stable_hash
@@ -16,54 +18,59 @@ __all__ = ["defaulted_service", "default_service"]
 _RESERVED_IPS = {"10.96.0.0", "10.96.0.1", "10.96.0.10", "10.96.255.255"}
 
 
+def _ip_of(s: dict[str, Any]) -> str | None:
+    return (s.get("spec") or {}).get("clusterIP") or None
+
+
+def _build_ip_counts(store: Any) -> tuple[dict, dict]:
+    by_key: dict[tuple[str, str], str] = {}
+    counts: dict[str, int] = {}
+    for key, s in store.bucket("Service").items():
+        ip = _ip_of(s)
+        if ip:
+            by_key[key] = ip
+            counts[ip] = counts.get(ip, 0) + 1
+    return by_key, counts
+
+
+def _update_ip_counts(value: tuple, changes: list) -> tuple | None:
+    by_key, counts = value
+    for key, s in changes:
+        if s is None:
+            return None
+        old, ip = by_key.get(key), _ip_of(s)
+        if old == ip:
+            continue
+        if old:
+            counts[old] -= 1
+            if not counts[old]:
+                del counts[old]
+            del by_key[key]
+        if ip:
+            by_key[key] = ip
+            counts[ip] = counts.get(ip, 0) + 1
+    return value
+
+
 def _used_cluster_ips(cluster: "SimCluster") -> dict[str, int]:
     """clusterIP -> how many stored Services have it (kept by the store: updated with the Services put
     since it was built, so that allocating an IP per new Service is not a scan of every Service)."""
-
-    def ip_of(s: dict[str, Any]) -> str | None:
-        return (s.get("spec") or {}).get("clusterIP") or None
-
-    def build() -> tuple[dict, dict]:
-        by_key: dict[tuple[str, str], str] = {}
-        counts: dict[str, int] = {}
-        for key, s in cluster.store.bucket("Service").items():
-            ip = ip_of(s)
-            if ip:
-                by_key[key] = ip
-                counts[ip] = counts.get(ip, 0) + 1
-        return by_key, counts
-
-    def update(value: tuple, changes: list) -> tuple | None:
-        by_key, counts = value
-        for key, s in changes:
-            if s is None:
-                return None
-            old, ip = by_key.get(key), ip_of(s)
-            if old == ip:
-                continue
-            if old:
-                counts[old] -= 1
-                if not counts[old]:
-                    del counts[old]
-                del by_key[key]
-            if ip:
-                by_key[key] = ip
-                counts[ip] = counts.get(ip, 0) + 1
-        return value
-
-    if getattr(cluster.store, "incremental", None) is None or getattr(cluster.store, "bucket", None) is None:
+    store = cluster.store
+    if getattr(store, "incremental", None) is None or getattr(store, "bucket", None) is None:
         counts: dict[str, int] = {}
         for s in cluster.iter_objects("Service"):
-            ip = ip_of(s)
+            ip = _ip_of(s)
             if ip:
                 counts[ip] = counts.get(ip, 0) + 1
         return counts
-    return cluster.store.incremental("endpoints:cluster-ip-counts", "Service", build, update)[1]
+    # (module-level build and update: no closures made per Service admitted)
+    return store.incremental("endpoints:cluster-ip-counts", "Service", partial(_build_ip_counts, store), _update_ip_counts)[1]
 
 
 def _alloc_cluster_ip(cluster: "SimCluster", ns: str, name: str) -> str:
     used = _used_cluster_ips(cluster)
-    h = int(stable_hash("clusterip", ns, name, n=8), 16)
+    # stable_hash("clusterip", ns, name, n=8), inlined: the first 4 of its 32 digest bytes
+    h = int.from_bytes(blake2b(f"clusterip|{ns}|{name}".encode(), digest_size=32).digest()[:4], "big")
     for i in range(65536):
         n = (h + i) % 65534 + 1
         ip = f"10.96.{n >> 8}.{n & 0xFF}"
