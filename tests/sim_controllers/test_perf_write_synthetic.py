@@ -1,0 +1,46 @@
+"""synthetic's fast builders against the generic ones (same objects, same manifests)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import pickle
+import sys
+
+import pytest
+
+import aoi_gym.apps.synthetic  # noqa: F401  (the package exports the function under the module's name)
+from aoi_gym.apps.base import Call, Operation, Service
+
+S = sys.modules["aoi_gym.apps.synthetic"]
+
+
+def test_fast_constructors_are_in_use():
+    assert S._same_as_init() and S._service is not Service
+
+
+@pytest.mark.parametrize("n,seed", [(2, 0), (40, 3), (300, 7)])
+def test_objects_equal_the_dataclasses_own(n, seed):
+    app = S.synthetic(n, seed=seed)
+    for s in app.services.values():
+        ref = Service(**{f.name: getattr(s, f.name) for f in dataclasses.fields(Service)})
+        assert list(ref.__dict__.items()) == list(s.__dict__.items())
+        assert ref == s and hash(ref) == hash(s) and pickle.dumps(ref) == pickle.dumps(s)
+    for o in app.operations.values():
+        ref = Operation(o.service, o.name, o.self_ms, tuple(Call(c.callee, c.op, c.count) for c in o.calls))
+        assert ref == o and hash(ref) == hash(o) and pickle.dumps(ref) == pickle.dumps(o)
+
+
+@pytest.mark.parametrize("n,seed", [(2, 0), (40, 3), (300, 7)])
+def test_render_is_the_generic_render(n, seed):
+    app = S.synthetic(n, seed=seed)
+    fast, ref = S._render(app, {}), S._render_with_k8s(app, {})
+    assert fast == ref and json.dumps(fast) == json.dumps(ref)
+
+
+def test_render_falls_back_for_a_service_it_does_not_spell_out():
+    app = S.synthetic(5)
+    name = next(iter(app.services))
+    app.services[name] = dataclasses.replace(app.services[name], env=(("A", "1"),), args=("-v",))
+    fast, ref = S._render(app, {}), S._render_with_k8s(app, {})
+    assert fast == ref and json.dumps(fast) == json.dumps(ref)
