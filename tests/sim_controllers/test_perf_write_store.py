@@ -2,42 +2,10 @@
 
 from __future__ import annotations
 
-import random
-
 import pytest
 
 from aoi_gym.cluster.sim.controllers.common import SUFFIX_ALPHABET, stable_hash, template_hash
 from aoi_gym.cluster.sim.store import ObjectStore
-
-
-def _changed_since_walk(store: ObjectStore, kind: str, since: int) -> list:
-    """The former walk: newest first, one entry at a time until an older one."""
-    out = []
-    bucket = store.bucket(kind)
-    for key, rv in reversed(store._changes.get(kind, {}).items()):
-        if rv <= since:
-            break
-        out.append((key, bucket.get(key)))
-    return out
-
-
-@pytest.mark.parametrize("seed", range(4))
-def test_changed_since_matches_the_walk(seed):
-    rng = random.Random(seed)
-    store = ObjectStore()
-    marks = [0]
-    for _ in range(600):
-        name = f"p{rng.randrange(120)}"
-        if rng.random() < 0.15:
-            store.remove("Pod", name, "ns")
-        else:
-            store.put({"kind": "Pod", "metadata": {"name": name, "namespace": "ns", "uid": str(rng.random())}})
-        marks.append(store.resource_version)
-    for since in sorted(set(marks)) + [-1, store.resource_version + 5]:
-        want = _changed_since_walk(store, "Pod", since)
-        assert store.changed_since("Pod", since) == want
-        assert store._changed_oldest_first("Pod", since) == want[::-1]
-    assert store.changed_since("Node", 0) == [] and store._changed_oldest_first("Node", 0) == []
 
 
 def test_incremental_sees_every_put_oldest_first():

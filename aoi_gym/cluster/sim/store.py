@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from bisect import bisect_right
-from itertools import islice
 from typing import Any, Callable, Iterator
 
 from aoi_gym.cluster.patch import json_copy
@@ -137,7 +135,7 @@ class ObjectStore:
             if built_version == version:
                 return value
             if built_removals == removals:
-                value = update(value, self._changed_oldest_first(kind, built_rv))
+                value = update(value, self.changed_since(kind, built_rv)[::-1])
                 if value is not None:
                     self._incremental[key] = (self.resource_version, version, removals, value)
                     return value
@@ -211,43 +209,23 @@ class ObjectStore:
             changes.pop(key, None)  # re-insert: the dict's order is the order of last change
         changes[key] = self.resource_version
 
-    def _changed_count(self, changes: dict[tuple[str, str], int], resource_version: int) -> int:
-        """How many of ``changes`` (a kind's change log) come after ``resource_version``: its last
-        entries, since the log's versions grow along its order."""
-        versions = reversed(changes.values())
-        n = 0
-        for rv in versions:
-            if rv <= resource_version:
-                return n
-            n += 1
-            if n == 32:
-                # many: bisect a copy of the versions rather than walk on (a copy is a C loop)
-                return len(changes) - bisect_right(list(changes.values()), resource_version)
-        return n
-
     def changed_since(self, kind: str, resource_version: int) -> list[tuple[tuple[str, str], dict[str, Any] | None]]:
         """``((namespace, name), object or None when removed)`` for every object of ``kind`` put or
         removed after ``resource_version`` (most recent first)."""
         changes = self._changes.get(kind)
         if not changes:
             return []
-        n = self._changed_count(changes, resource_version)
-        if not n:
+        newest = reversed(changes.items())
+        key, rv = next(newest)
+        if rv <= resource_version:
             return []  # the common answer on a quiet kind: decided by its last change alone
-        keys = list(islice(reversed(changes), n))
-        return list(zip(keys, map((self._by_kind.get(kind) or {}).get, keys)))
-
-    def _changed_oldest_first(self, kind: str, resource_version: int) -> list:
-        """:meth:`changed_since` in the opposite order (oldest first)."""
-        changes = self._changes.get(kind)
-        if not changes:
-            return []
-        n = self._changed_count(changes, resource_version)
-        if not n:
-            return []
-        keys = list(islice(reversed(changes), n))
-        keys.reverse()
-        return list(zip(keys, map((self._by_kind.get(kind) or {}).get, keys)))
+        bucket = self._by_kind.get(kind) or {}
+        out = [(key, bucket.get(key))]
+        for key, rv in newest:
+            if rv <= resource_version:
+                break
+            out.append((key, bucket.get(key)))
+        return out
 
     def remove(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
         """Remove and return an object (None when absent); a removal bumps the versions like a put."""

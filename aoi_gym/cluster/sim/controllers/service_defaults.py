@@ -122,9 +122,12 @@ def defaulted_service(cluster: "SimCluster", svc: dict[str, Any]) -> dict[str, A
     stype = spec.get("type", "ClusterIP")
     needs_ip = stype != "ExternalName" and not spec.get("clusterIP")
     needs_np = stype in ("NodePort", "LoadBalancer") and any(not p.get("nodePort") for p in spec.get("ports") or ())
-    needs_defaults = "sessionAffinity" not in spec or any(
-        "protocol" not in p or "targetPort" not in p for p in spec.get("ports") or () if isinstance(p, dict)
-    )
+    needs_defaults = "sessionAffinity" not in spec
+    if not needs_defaults:  # (a loop, not any() over a generator: every stored Service is checked once)
+        for p in spec.get("ports") or ():
+            if isinstance(p, dict) and ("protocol" not in p or "targetPort" not in p):
+                needs_defaults = True
+                break
     if not (needs_ip or needs_np or needs_defaults):
         return svc
     # copy on write (stored objects are immutable): fresh metadata, spec and port dicts, the rest shared
