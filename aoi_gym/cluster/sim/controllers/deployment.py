@@ -115,23 +115,6 @@ def defaulted_deployment(d: dict[str, Any]) -> dict[str, Any]:
     return new
 
 
-_SCALED: dict[tuple[Any, int, bool], int] = {}
-
-
-def _scaled(value: Any, total: int, round_up: bool) -> int:
-    """``scaled_value`` through a memo (a pure function's; maxSurge and maxUnavailable take few values)."""
-    try:
-        return _SCALED[value, total, round_up]
-    except KeyError:
-        pass
-    except TypeError:  # an unhashable (invalid) value
-        return scaled_value(value, total, round_up)
-    out = _SCALED[value, total, round_up] = scaled_value(value, total, round_up)
-    if len(_SCALED) > 4096:
-        _SCALED.clear()
-    return out
-
-
 _SURGE_UNAVAILABLE: dict[tuple[Any, Any, int], tuple[int, int]] = {}
 
 
@@ -151,8 +134,8 @@ def _surge_unavailable(max_surge: Any, max_unavailable: Any, want: int) -> tuple
 
 
 def _surge_unavailable_of(max_surge: Any, max_unavailable: Any, want: int) -> tuple[int, int]:
-    surge = _scaled(max_surge, want, True)
-    unavailable = _scaled(max_unavailable, want, False)
+    surge = scaled_value(max_surge, want, True)
+    unavailable = scaled_value(max_unavailable, want, False)
     return surge, 1 if surge == 0 and unavailable == 0 else unavailable
 
 
