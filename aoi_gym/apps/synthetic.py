@@ -15,6 +15,7 @@ import numpy as np
 
 from aoi_gym.apps import k8s
 from aoi_gym.apps.base import App, Call, Manifests, Operation, Service
+from aoi_gym.cluster.sim.gc_pause import gc_paused
 
 __all__ = ["synthetic", "IMAGE"]
 
@@ -75,6 +76,11 @@ def _render(app: App, values: dict[str, Any]) -> Manifests:
     """A Deployment and a Service per service: what ``k8s.deployment``/``k8s.container``/``k8s.service``
     make of them (``_render_with_k8s``, which tests compare against), written out as literals for the
     plain services this module makes (~2,500 objects per synthetic(1000) build, twice as fast)."""
+    with gc_paused():  # ~30,000 new dicts that live on: no collector passes over them meanwhile
+        return _render_literals(app)
+
+
+def _render_literals(app: App) -> Manifests:
     out: Manifests = []
     res = {"requests": {"cpu": "50m", "memory": "32Mi"}, "limits": {"cpu": "500m", "memory": "256Mi"}}
     key, ns, container_name = app.label_key, app.namespace, app.container_name
@@ -129,7 +135,11 @@ def synthetic(n_services: int = 100, seed: int = 0, namespace: str = "synthetic"
     """
     if int(n_services) < 2:
         raise ValueError(f"n_services must be at least 2, got {n_services}")
-    n = int(n_services)
+    with gc_paused():  # thousands of objects that live on with the App: no collector passes over them
+        return _synthetic(int(n_services), seed, namespace)
+
+
+def _synthetic(n: int, seed: int, namespace: str) -> App:
     rng = np.random.default_rng(seed)
     n_layers = max(2, int(math.ceil(math.log2(n))) // 2 + 1)
     # layer sizes: 1 gateway, the rest spread evenly over the remaining layers

@@ -44,3 +44,18 @@ def test_render_falls_back_for_a_service_it_does_not_spell_out():
     app.services[name] = dataclasses.replace(app.services[name], env=(("A", "1"),), args=("-v",))
     fast, ref = S._render(app, {}), S._render_with_k8s(app, {})
     assert fast == ref and json.dumps(fast) == json.dumps(ref)
+
+
+def test_building_and_rendering_leave_the_collector_as_found():
+    import gc
+
+    assert gc.isenabled()
+    app = S.synthetic(30)
+    app.manifests()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        S.synthetic(30).manifests()
+        assert not gc.isenabled()  # a collector someone else switched off stays off
+    finally:
+        gc.enable()
