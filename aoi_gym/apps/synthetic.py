@@ -165,7 +165,7 @@ def _synthetic(n: int, seed: int, namespace: str) -> App:
             if c and child not in calls[upper[p]]:
                 calls[upper[p]].append(child)
     store_kind = rng.random(n).tolist()
-    ops: list[Operation] = []
+    ops: dict[tuple[str, str], Operation] = {}  # keyed as App.operations is (Operation.key)
     self_ms = rng.uniform(0.3, 3.0, size=n).tolist()
     for i, name in enumerate(names):
         kind = "frontend" if i == 0 else "app"
@@ -179,13 +179,14 @@ def _synthetic(n: int, seed: int, namespace: str) -> App:
             store = f"{name}-db"
             services[store] = _service(store, "mongodb", 27017, "mongodb", "mongo", "mongo:4.4.6", memory_mib=120, cpu_ms=0.5)
             op_calls.append(_call(store, "find"))
-            ops.append(_operation(store, "find", 0.9))
+            ops[(store, "find")] = _operation(store, "find", 0.9)
         elif i > 0 and store_kind[i] < 0.2:
             store = f"{name}-cache"
             services[store] = _service(store, "redis", 6379, "redis", "redis", "redis:6.2.4", memory_mib=8, cpu_ms=0.1)
             op_calls.append(_call(store, "GET"))
-            ops.append(_operation(store, "GET", 0.2))
-        ops.append(_operation(name, "/" if i == 0 else "Handle", self_ms[i], tuple(op_calls)))
+            ops[(store, "GET")] = _operation(store, "GET", 0.2)
+        op = "/" if i == 0 else "Handle"
+        ops[(name, op)] = _operation(name, op, self_ms[i], tuple(op_calls))
     return App(
         name="synthetic",
         title=f"Synthetic Microservices ({n} services)",
@@ -193,7 +194,7 @@ def _synthetic(n: int, seed: int, namespace: str) -> App:
         label_key="app",
         description=f"A generated application of {n} Go-style services in {n_layers} layers calling each other over gRPC.",
         services=services,
-        operations={o.key: o for o in ops},
+        operations=ops,
         workload=[("gateway", "/", 1.0)],
         workload_rps=50.0,
         supported_operations=["Serve requests at the gateway"],

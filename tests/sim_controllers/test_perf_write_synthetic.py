@@ -59,3 +59,9 @@ def test_building_and_rendering_leave_the_collector_as_found():
         assert not gc.isenabled()  # a collector someone else switched off stays off
     finally:
         gc.enable()
+
+
+def test_operations_are_keyed_by_their_key():
+    app = S.synthetic(200, seed=4)
+    assert all(k == o.key for k, o in app.operations.items())
+    assert len(app.operations) == len(app.services)  # one operation per service and per store
