@@ -23,7 +23,11 @@ __all__ = [
     "api_names",
 ]
 
-_FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n?(.*?)```", re.S)
+# A block closes at ``` that starts a line or ends one, so backticks inside the call's string
+# (exec_shell("echo '```'")) do not end it.
+# A language tag counts only when a newline follows it, so a one-line block (```exec_shell("ls")```)
+# keeps its call.
+_FENCE = re.compile(r"```[ \t]*(?:([A-Za-z0-9_+-]*)[ \t]*\n)?(.*?)(?:(?<=\n)```|```(?=[ \t]*(?:\n|$)))", re.S)
 _ACTION_LINE = re.compile(r"^\s*Action\s*:\s*(.+)$", re.M | re.S)
 
 #: APIs that only read (the safety layer still classifies exec_shell by its command line).

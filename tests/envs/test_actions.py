@@ -86,3 +86,16 @@ def test_parse_never_raises(text, task):
 def test_any_command_round_trips_through_exec_shell(cmd):
     a = parse_action(f"```\nexec_shell({cmd!r})\n```")
     assert isinstance(a, Action) and a.command == cmd
+
+
+@pytest.mark.parametrize(
+    "reply, command",
+    [
+        ("```\nexec_shell('echo ```')\n```", "echo ```"),  # backticks inside the call do not close the block
+        ('```exec_shell("kubectl get pods")```', "kubectl get pods"),  # a one-line block is no language tag
+        ('```bash\nexec_shell("ls")\n``` and that is all', "ls"),
+    ],
+)
+def test_fenced_blocks_close_only_at_a_fence(reply, command):
+    a = parse_action(reply)
+    assert isinstance(a, Action) and a.command == command
