@@ -48,30 +48,3 @@ def test_cluster_ip_hash_is_stable_hash():
     for ns, name in [("default", "a"), ("ns-1", "svc-99"), ("x" * 60, "y-z")]:
         fast = int.from_bytes(blake2b(f"clusterip|{ns}|{name}".encode(), digest_size=32).digest()[:4], "big")
         assert fast == int(stable_hash("clusterip", ns, name, n=8), 16)
-
-
-@pytest.mark.parametrize("seed", [0, 1, 7, 12345, 2**31 + 11])
-def test_random_suffix_is_numpys_draw(seed):
-    """random_suffix draws through rs_names; numpy's own draw (_numpy_suffix) is the reference, interleaved
-    with the other draws the simulator makes (uids, floats, lengths other than 5)."""
-    from aoi_gym.cluster.sim.cluster import SimCluster
-
-    a, b = SimCluster(seed=seed), SimCluster(seed=seed)
-    for i in range(300):
-        n = (5, 5, 3, 10)[i % 4]
-        assert a.random_suffix(n) == b._numpy_suffix(n)
-        if i % 3 == 0:
-            assert a.new_uid() == b.new_uid()
-        if i % 5 == 0:
-            assert a.rng.random() == b.rng.random()
-    assert a.rng.bit_generator.state == b.rng.bit_generator.state
-
-
-def test_random_suffix_falls_back_to_numpy(monkeypatch):
-    from aoi_gym.cluster.sim.cluster import SimCluster
-    from aoi_gym.cluster.sim.controllers import rs_names
-
-    monkeypatch.setattr(rs_names, "_SAME_AS_NUMPY", [False])
-    a, b = SimCluster(seed=3), SimCluster(seed=3)
-    assert [a.random_suffix() for _ in range(20)] == [b._numpy_suffix() for _ in range(20)]
-    assert a.rng.bit_generator.state == b.rng.bit_generator.state

@@ -26,13 +26,12 @@ from aoi_gym.cluster.sim.clock import TIME_TEXT, EPOCH, format_time, time_text
 from aoi_gym.cluster.sim.gc_pause import gc_paused, gc_resume
 from aoi_gym.cluster.sim.runtime import AppModel, Controller
 from aoi_gym.cluster.sim.store import ObjectStore
+from aoi_gym.cluster.sim.suffix_draw import SUFFIX_ALPHABET, random_suffix
 from aoi_gym.cluster.sim.uid_draw import uid_source
 
 __all__ = ["SimCluster", "EPOCH", "format_time", "SUFFIX_ALPHABET"]
 
 
-# Kubernetes' SafeEncodeString alphabet (no vowels, no confusable digits): used for pod-name suffixes.
-SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 # Kinds whose metadata.generation the API server maintains (Services, ConfigMaps... have none).
 _GENERATION_KINDS = frozenset(
     {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "HorizontalPodAutoscaler", "NetworkPolicy",
@@ -103,21 +102,9 @@ class SimCluster:
         return d.timestamp() - EPOCH
 
     def random_suffix(self, n: int = 5) -> str:
-        """``n`` characters of SUFFIX_ALPHABET drawn as ``rng.integers(0, 27, size=n)`` (generated names,
-        DaemonSet pods): through the bit generator's C entry point as ``rs_names`` draws the ReplicaSets'
-        pod names (the same characters and generator state, a few microseconds instead of ~20), unless
-        its check against numpy failed on this numpy."""
-        from aoi_gym.cluster.sim.controllers import rs_names
-
-        if not rs_names._SAME_AS_NUMPY:
-            rs_names._SAME_AS_NUMPY.append(rs_names._check())
-        if rs_names._SAME_AS_NUMPY[0]:
-            return rs_names._lemire_suffix(self.rng.bit_generator, n)
-        return self._numpy_suffix(n)
-
-    def _numpy_suffix(self, n: int = 5) -> str:
-        idx = self.rng.integers(0, len(SUFFIX_ALPHABET), size=n)
-        return "".join(SUFFIX_ALPHABET[i] for i in idx)
+        """``n`` characters of SUFFIX_ALPHABET drawn from the cluster's generator (generated names, pods of
+        ReplicaSets and DaemonSets): see :mod:`aoi_gym.cluster.sim.suffix_draw`."""
+        return random_suffix(self.rng, n)
 
     def __getstate__(self) -> dict[str, Any]:
         # The cached ctypes hook of new_uid cannot be pickled; it is rebuilt on first use.

@@ -29,7 +29,6 @@ from aoi_gym.cluster.sim.controllers.deploy_memo import (
     single_own_write,
 )
 from aoi_gym.cluster.sim.controllers.podtemplate import new_pod
-from aoi_gym.cluster.sim.controllers.rs_names import pod_suffix
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -178,9 +177,9 @@ class ReplicaSetController(NoRepassOfKeptWrites):
         template = spec.get("template") or {}
         if len(active) < want:
             for _ in range(want - len(active)):
-                pod_name = f"{name}-{pod_suffix(cluster)}"
+                pod_name = f"{name}-{cluster.random_suffix()}"
                 while cluster.store.peek("Pod", pod_name, ns) is not None:
-                    pod_name = f"{name}-{pod_suffix(cluster)}"
+                    pod_name = f"{name}-{cluster.random_suffix()}"
                 pod = new_pod(cluster, template, pod_name, ns, rs, generate_name=f"{name}-")
                 if pod is None:
                     break
