@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import pickle
 import sys
 
@@ -29,21 +28,6 @@ def test_objects_equal_the_dataclasses_own(n, seed):
     for o in app.operations.values():
         ref = Operation(o.service, o.name, o.self_ms, tuple(Call(c.callee, c.op, c.count) for c in o.calls))
         assert ref == o and hash(ref) == hash(o) and pickle.dumps(ref) == pickle.dumps(o)
-
-
-@pytest.mark.parametrize("n,seed", [(2, 0), (40, 3), (300, 7)])
-def test_render_is_the_generic_render(n, seed):
-    app = S.synthetic(n, seed=seed)
-    fast, ref = S._render(app, {}), S._render_with_k8s(app, {})
-    assert fast == ref and json.dumps(fast) == json.dumps(ref)
-
-
-def test_render_falls_back_for_a_service_it_does_not_spell_out():
-    app = S.synthetic(5)
-    name = next(iter(app.services))
-    app.services[name] = dataclasses.replace(app.services[name], env=(("A", "1"),), args=("-v",))
-    fast, ref = S._render(app, {}), S._render_with_k8s(app, {})
-    assert fast == ref and json.dumps(fast) == json.dumps(ref)
 
 
 def test_building_and_rendering_leave_the_collector_as_found():
