@@ -17,4 +17,4 @@ def test_the_simulator_doc_example_runs():
     with contextlib.redirect_stdout(out):
         exec(compile(code, str(DOC), "exec"), scope)
     assert "frontend-" in out.getvalue() and "Running" in out.getvalue()
-    assert any(s.service == "frontend" and s.status_code == 500 for s in scope["errors"])
+    assert any(s.service == "frontend" and s.status_code == "500" for s in scope["errors"])
