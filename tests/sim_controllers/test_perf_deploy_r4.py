@@ -13,7 +13,8 @@ from test_simctl_determinism import _fresh
 from aoi_gym.cluster.sim.controllers import podtemplate
 from aoi_gym.cluster.sim.controllers.common import emit, scaled_value
 from aoi_gym.cluster.sim.controllers.deploy_events import emit_after_create
-from aoi_gym.cluster.sim.controllers.deployment import REVISION_ANNOTATION, _revision, _revision_text, _surge_unavailable
+from aoi_gym.cluster.sim.controllers.deploy_defaults import surge_unavailable
+from aoi_gym.cluster.sim.controllers.deployment import REVISION_ANNOTATION, _revision, _revision_text
 from aoi_gym.cluster.sim.controllers.replicaset import _fully_labeled, _one_pod_counts, count_available
 
 
@@ -70,7 +71,7 @@ _BUDGET = st.one_of(st.none(), st.integers(0, 12), st.sampled_from(["0%", "10%",
 @given(surge=_BUDGET, unavailable=_BUDGET, want=st.integers(0, 20))
 def test_surge_unavailable_is_the_two_scaled_values(surge, unavailable, want):
     s, u = scaled_value(surge, want, True), scaled_value(unavailable, want, False)
-    assert _surge_unavailable(surge, unavailable, want) == (s, 1 if s == 0 and u == 0 else u)
+    assert surge_unavailable(surge, unavailable, want) == (s, 1 if s == 0 and u == 0 else u)
 
 
 def test_one_pod_counts_match_the_general_counts():

@@ -31,7 +31,7 @@ _DEFAULTERS: dict[str, Callable[["SimCluster", dict[str, Any]], dict[str, Any]]]
 
 
 def _defaulters() -> dict[str, Callable[["SimCluster", dict[str, Any]], dict[str, Any]]]:
-    from aoi_gym.cluster.sim.controllers.deployment import defaulted_deployment
+    from aoi_gym.cluster.sim.controllers.deploy_defaults import defaulted_deployment
     from aoi_gym.cluster.sim.controllers.podtemplate import defaulted_template
     from aoi_gym.cluster.sim.controllers.service_defaults import defaulted_service
 

@@ -21,8 +21,8 @@ from aoi_gym.cluster.sim.controllers.common import (
     pod_is_terminal,
     put_new,
     remove_object,
-    scaled_value,
 )
+from aoi_gym.cluster.sim.controllers.deploy_defaults import default_stored_deployment, own_copy, surge_unavailable
 from aoi_gym.cluster.sim.controllers.deploy_events import emit_after_create
 from aoi_gym.cluster.sim.controllers.deploy_memo import (
     KeepingPass,
@@ -31,12 +31,12 @@ from aoi_gym.cluster.sim.controllers.deploy_memo import (
     memo_ts_to_t,
     single_own_write,
 )
-from aoi_gym.cluster.sim.controllers.podtemplate import defaulted_template, note_defaulted_template, stored_template_hash
+from aoi_gym.cluster.sim.controllers.podtemplate import stored_template_hash
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
 
-__all__ = ["DeploymentController", "REVISION_ANNOTATION", "defaulted_deployment"]
+__all__ = ["DeploymentController", "REVISION_ANNOTATION"]
 
 REVISION_ANNOTATION = "deployment.kubernetes.io/revision"
 DESIRED_ANNOTATION = "deployment.kubernetes.io/desired-replicas"
@@ -66,77 +66,6 @@ def _replicas(rs: dict[str, Any]) -> int:
 
 def _st(rs: dict[str, Any], key: str) -> int:
     return int((rs.get("status") or {}).get(key, 0) or 0)
-
-
-def _own(parent: dict[str, Any], key: str, default: Any) -> Any:
-    """``parent.setdefault(key, default)`` where ``parent`` is a fresh copy sharing its values with a
-    stored object: a dict value is copied first so that it can be changed (other values as they are)."""
-    v = parent.get(key, default)
-    if type(v) is dict:
-        v = dict(v)
-    parent[key] = v
-    return v
-
-
-def _default_deployment(cluster: "SimCluster", d: dict[str, Any]) -> dict[str, Any]:
-    """Write the fields the API server defaults on a Deployment (for one stored without admission,
-    e.g. straight into the store by a test); returns the stored object."""
-    new = defaulted_deployment(d)
-    if new is not d:
-        cluster.update_status(new)
-    return new
-
-
-def defaulted_deployment(d: dict[str, Any]) -> dict[str, Any]:
-    """``d`` with the fields the API server defaults on a Deployment (``d`` itself when it has them; else
-    a new object sharing what did not change: ``d`` may be a stored object). Admission calls this on
-    every Deployment write, as the API server does."""
-    spec = d.get("spec") or {}
-    if "progressDeadlineSeconds" in spec and "strategy" in spec and "replicas" in spec:
-        return d
-    # copy on write (stored objects are immutable): fresh dicts down to what changes, the rest shared;
-    # metadata is copied because the store stamps resourceVersion into it
-    new = dict(d)
-    new["metadata"] = dict(d["metadata"])
-    s = _own(new, "spec", {})
-    s.setdefault("replicas", 1)
-    s.setdefault("revisionHistoryLimit", 10)
-    s.setdefault("progressDeadlineSeconds", 600)
-    if "strategy" in s:
-        s["strategy"] = json_copy(s["strategy"])
-    strategy = s.setdefault("strategy", {"type": "RollingUpdate"})
-    strategy.setdefault("type", "RollingUpdate")
-    if strategy["type"] == "RollingUpdate":
-        ru = strategy.setdefault("rollingUpdate", {})
-        ru.setdefault("maxSurge", "25%")
-        ru.setdefault("maxUnavailable", "25%")
-    s["template"] = tmpl = defaulted_template(s.get("template"))
-    note_defaulted_template(tmpl)
-    return new
-
-
-_SURGE_UNAVAILABLE: dict[tuple[Any, Any, int], tuple[int, int]] = {}
-
-
-def _surge_unavailable(max_surge: Any, max_unavailable: Any, want: int) -> tuple[int, int]:
-    """A rolling update's (surge, unavailable) for ``want`` replicas, as pods (unavailable 1 when both
-    would be 0, as the real controller has it), through a memo (a pure function's; few distinct values)."""
-    try:
-        return _SURGE_UNAVAILABLE[max_surge, max_unavailable, want]
-    except KeyError:
-        pass
-    except TypeError:  # an unhashable (invalid) value
-        return _surge_unavailable_of(max_surge, max_unavailable, want)
-    out = _SURGE_UNAVAILABLE[max_surge, max_unavailable, want] = _surge_unavailable_of(max_surge, max_unavailable, want)
-    if len(_SURGE_UNAVAILABLE) > 4096:
-        _SURGE_UNAVAILABLE.clear()
-    return out
-
-
-def _surge_unavailable_of(max_surge: Any, max_unavailable: Any, want: int) -> tuple[int, int]:
-    surge = scaled_value(max_surge, want, True)
-    unavailable = scaled_value(max_unavailable, want, False)
-    return surge, 1 if surge == 0 and unavailable == 0 else unavailable
 
 
 def _recreates(d: dict[str, Any]) -> bool:
@@ -199,7 +128,7 @@ class DeploymentController(NoRepassOfKeptWrites):
             before = store.resource_version
             current = store.peek("Deployment", meta["name"], meta["namespace"]) is d
             if not ("progressDeadlineSeconds" in spec and "strategy" in spec and "replicas" in spec):
-                d = _default_deployment(cluster, d)  # (the test defaulted_deployment starts with)
+                d = default_stored_deployment(cluster, d)  # (the test defaulted_deployment starts with)
             due = self._sync_one(cluster, d, rss, pods_by_owner or {}, rs_version)
             # When the one write was a new version of this (current) Deployment, its status or defaults,
             # and no RS changed, a sync of that version with the same RSs writes nothing: the status is
@@ -239,9 +168,9 @@ class DeploymentController(NoRepassOfKeptWrites):
         # the RS shares the unchanged parts of the template and selector with the (immutable) stored
         # Deployment; only the dicts on the path to the added pod-template-hash label are new
         tmpl = dict(spec["template"])
-        _own(_own(tmpl, "metadata", {}), "labels", {})["pod-template-hash"] = h
+        own_copy(own_copy(tmpl, "metadata", {}), "labels", {})["pod-template-hash"] = h
         selector = dict(spec.get("selector") or {})
-        _own(selector, "matchLabels", {})["pod-template-hash"] = h
+        own_copy(selector, "matchLabels", {})["pod-template-hash"] = h
         labels = dict(tmpl["metadata"]["labels"])
         rs = {
             "apiVersion": "apps/v1",
@@ -279,7 +208,7 @@ class DeploymentController(NoRepassOfKeptWrites):
         rolling = strategy.get("type", "RollingUpdate") != "Recreate"
         if rolling:
             ru = strategy.get("rollingUpdate") or {}
-            surge, unavailable = _surge_unavailable(ru.get("maxSurge"), ru.get("maxUnavailable"), want)
+            surge, unavailable = surge_unavailable(ru.get("maxSurge"), ru.get("maxUnavailable"), want)
         else:
             surge = unavailable = 0
         h = stored_template_hash(spec.get("template"))
