@@ -336,8 +336,12 @@ def _src_redirects(redirects: tuple[Redirect, ...], bodies: list[str]) -> str:
         if r.target is None:
             out.append(" " + r.op)
         else:
-            out.append(f" {r.op}{r.target.raw}")
-            if r.op in ("<<", "<<-"):
+            raw = r.target.raw
+            out.append(f" {r.op}{raw}")
+            # a delimiter whose lone trailing backslash ended the input had no body (bash reads an empty
+            # one at end of input), and a newline written after it would make a line continuation
+            ended_input = not r.heredoc and (len(raw) - len(raw.rstrip("\\"))) % 2
+            if r.op in ("<<", "<<-") and not ended_input:
                 bodies.append((r.heredoc or "") + r.target.value + "\n")
     return "".join(out)
 

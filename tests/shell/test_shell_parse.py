@@ -207,6 +207,7 @@ _shellish = st.lists(
 
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(_arbitrary, _shellish))
+@example("<<\\")  # a heredoc delimiter whose lone backslash ends the input: no body, none written back
 def test_parse_raises_only_parse_error(text):
     try:
         script = parse(text)
