@@ -164,21 +164,10 @@ def _node_of(pod: dict[str, Any]) -> str:
 
 
 def _ev(cluster, pod, rec, name, reason, message, type="Normal", times=1) -> None:
-    """``emit`` of a container's event. Three or more per container start: the namespace check and
-    the call of SimCluster's recorder (past record_event's own namespace look-up) are written out."""
-    record = getattr(cluster, "_record_event", None)
-    if record is None:
-        emit(cluster, pod, reason, message, type=type, component="kubelet", host=_node_of(pod),
-             field_path=_field_path(rec, name), times=times)
-        return
-    ns = pod["metadata"].get("namespace") or "default"
-    ns_obj = cluster.store.peek("Namespace", ns)
-    if ns_obj is None or "deletionTimestamp" in ns_obj["metadata"]:
-        return  # missing or terminating: no events (as emit)
-    field_path = f"spec.{'initContainers' if rec['init'] else 'containers'}{{{name}}}"
-    host = pod["spec"].get("nodeName", "")
-    for _ in range(times):
-        record(pod, ns, reason, message, type, "kubelet", host, field_path)
+    """``emit`` of one container's event (failures, back-off, probes; a start's own events go through
+    :func:`_emitter`)."""
+    emit(cluster, pod, reason, message, type=type, component="kubelet", host=_node_of(pod),
+         field_path=_field_path(rec, name), times=times)
 
 
 def image_present(cluster: "SimCluster", pod: dict[str, Any], image: str) -> bool:
@@ -244,8 +233,7 @@ def _emitter(cluster: "SimCluster", pod: dict[str, Any], rec: dict[str, Any], na
     ns_obj = cluster.store.peek("Namespace", ns)
     if ns_obj is None or "deletionTimestamp" in ns_obj["metadata"]:
         return _quiet
-    field_path = f"spec.{'initContainers' if rec['init'] else 'containers'}{{{name}}}"
-    host = pod["spec"].get("nodeName", "")
+    field_path, host = _field_path(rec, name), _node_of(pod)
 
     def ev(reason: str, message: str) -> None:
         record(pod, ns, reason, message, "Normal", "kubelet", host, field_path)
