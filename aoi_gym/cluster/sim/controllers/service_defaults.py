@@ -5,7 +5,6 @@ controller for a Service stored without admission)."""
 from __future__ import annotations
 
 from functools import partial
-from hashlib import blake2b
 from typing import TYPE_CHECKING, Any
 
 from aoi_gym.cluster.sim.controllers.common import stable_hash
@@ -69,8 +68,7 @@ def _used_cluster_ips(cluster: "SimCluster") -> dict[str, int]:
 
 def _alloc_cluster_ip(cluster: "SimCluster", ns: str, name: str) -> str:
     used = _used_cluster_ips(cluster)
-    # stable_hash("clusterip", ns, name, n=8), inlined: the first 4 of its 32 digest bytes
-    h = int.from_bytes(blake2b(f"clusterip|{ns}|{name}".encode(), digest_size=32).digest()[:4], "big")
+    h = int(stable_hash("clusterip", ns, name, n=8), 16)
     for i in range(65536):
         n = (h + i) % 65534 + 1
         ip = f"10.96.{n >> 8}.{n & 0xFF}"
