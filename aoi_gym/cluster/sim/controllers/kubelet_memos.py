@@ -5,9 +5,9 @@ function's, keyed by value or by a stored (never modified) object it holds."""
 
 from __future__ import annotations
 
-import functools
-import hashlib
 from typing import TYPE_CHECKING, Any
+
+from aoi_gym.cluster.sim.controllers.common import stable_hash
 
 if TYPE_CHECKING:
     from aoi_gym.cluster.sim.cluster import SimCluster
@@ -88,20 +88,6 @@ def _policy(c_spec: dict[str, Any]) -> str:
     return c_spec.get("imagePullPolicy") or ("Always" if image.endswith(":latest") or ":" not in image.rsplit("/", 1)[-1] else "IfNotPresent")
 
 
-_CID_HASH = hashlib.blake2b(digest_size=32)  # copied per id: cheaper than setting up a new hash
-
-
-@functools.lru_cache(maxsize=1024)
-def _time_text(at: float) -> str:
-    """``str(at)`` of a positive start time: the containers started in one pass share it, and a float's
-    shortest repr costs about a microsecond."""
-    return str(at)
-
-
 def _container_id(uid: Any, name: str, n: int, at: float) -> str:
-    """``"containerd://" + stable_hash(uid, name, n, at)``: the same text hashed the same way (str()
-    and format() agree on str, int and None)."""
-    text = _time_text(at) if type(at) is float and at > 0 else str(at)  # (0.0 and -0.0 hash alike)
-    h = _CID_HASH.copy()
-    h.update(f"{uid}|{name}|{n}|{text}".encode())
-    return "containerd://" + h.hexdigest()
+    """The container's id: ``"containerd://"`` and a stable hash of the instance (pod, name, restart, start)."""
+    return "containerd://" + stable_hash(uid, name, n, at)
