@@ -6,6 +6,7 @@ simulated cluster and on a real one. Nothing here writes labels or annotations t
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any, Callable
 
@@ -38,42 +39,24 @@ __all__ = [
 
 RESTART_ANNOTATION = "kubectl.kubernetes.io/restartedAt"
 
-# Fallbacks used until (or where) the application registry is not importable.
-_LABEL_KEYS = {
-    "hotel_reservation": "io.kompose.service",
-    "social_network": "app",
-    "astronomy_shop": "app.kubernetes.io/name",
-}
+@functools.lru_cache(maxsize=None)
+def app_info(app: str) -> Any:
+    """The :class:`aoi_gym.apps.base.App` for ``app`` (one per name and process: faults only read its
+    label key and container names, and building an App costs about a third of a millisecond, paid
+    several times per env reset before). Raises ValueError naming the valid apps."""
+    from aoi_gym.apps import get_app  # the apps import the cluster package; keep ops importable alone
 
-
-def app_info(app: str) -> Any | None:
-    """The :class:`aoi_gym.apps.base.App` for ``app`` from the app registry, or None if unavailable."""
-    try:
-        from aoi_gym import apps as _apps
-    except ImportError:  # pragma: no cover - the apps package always exists in a full checkout
-        return None
-    for getter in ("get_app", "make_app", "app"):
-        fn = getattr(_apps, getter, None)
-        if callable(fn):
-            try:
-                return fn(app)
-            except (KeyError, ValueError):
-                return None
-    return None
+    return get_app(app)
 
 
 def label_key(app: str) -> str:
     """Label whose value is the service name on ``app``'s pods (``io.kompose.service`` for hotel)."""
-    info = app_info(app)
-    return getattr(info, "label_key", None) or _LABEL_KEYS[app]
+    return app_info(app).label_key
 
 
 def container_name(app: str, service: str) -> str | None:
     """Name of ``service``'s main container, or None to mean "the first container"."""
-    info = app_info(app)
-    if info is not None and hasattr(info, "container_name"):
-        return info.container_name(service)
-    return None
+    return app_info(app).container_name(service)
 
 
 def update(cluster: Any, kind: str, name: str, namespace: str | None, change: Callable[[dict], Any]) -> dict:
