@@ -15,6 +15,7 @@ from typing import Iterator
 
 from aoi_gym.shell.context import ProgramResult, ShellContext
 from aoi_gym.shell.programs import register
+from aoi_gym.shell.tools.jq_input import read_values
 from aoi_gym.shell.tools.jq_parse import JqSyntaxError, dumps, parse_filter
 
 __all__ = ["JqError", "run_filter", "jq"]
@@ -350,22 +351,6 @@ def run_filter(source: str, value, variables: dict | None = None) -> list:
     return list(Evaluator(variables or {}).run(parse_filter(source), value, {}))
 
 
-def _parse_inputs(text: str) -> list:
-    decoder = json.JSONDecoder()
-    values, i = [], 0
-    while True:
-        while i < len(text) and text[i] in " \t\r\n":
-            i += 1
-        if i >= len(text):
-            return values
-        try:
-            value, i = decoder.raw_decode(text, i)
-        except json.JSONDecodeError as e:
-            line = text.count("\n", 0, e.pos) + 1
-            raise JqError(f"jq: error (at <stdin>:{line}): Cannot parse input: {e.msg} at line {line}, column {e.colno}") from None
-        values.append(value)
-
-
 @register("jq")
 def jq(argv: list[str], stdin: str, ctx: ShellContext) -> ProgramResult:
     args = argv[1:]
@@ -388,6 +373,8 @@ def jq(argv: list[str], stdin: str, ctx: ShellContext) -> ProgramResult:
             indent = int(args[i + 1]) if args[i + 1].isdigit() else 2
             i += 2
             continue
+        if a in ("--version", "-V"):
+            return ProgramResult(stdout="jq-1.7.1\n")
         if a.startswith("--"):
             flag = {"--raw-output": "r", "--join-output": "j", "--compact-output": "c", "--slurp": "s",
                     "--null-input": "n", "--exit-status": "e", "--sort-keys": "S", "--tab": "t", "--monochrome-output": "M",
@@ -429,14 +416,12 @@ def jq(argv: list[str], stdin: str, ctx: ShellContext) -> ProgramResult:
         if errors:
             return ProgramResult(stderr="".join(f"jq: error: Could not open {f}: No such file or directory\n" for f in files), code=2)
         text = "".join(t for _, t in inputs)
-    try:
-        values = _parse_inputs(text)
-    except JqError as e:
-        return ProgramResult(stderr=f"{e}\n", code=2)
-    if slurp:
+    # jq -n never reads its input; otherwise the values before a parse error are still processed
+    values, parse_error = ([None], None) if null_input else read_values(text)
+    if slurp and not null_input:
+        if parse_error:
+            return ProgramResult(stderr=parse_error + "\n", code=2)
         values = [values]
-    if null_input:
-        values = [None]
     out: list[str] = []
     last = None
     evaluator = Evaluator(variables)
@@ -454,6 +439,8 @@ def jq(argv: list[str], stdin: str, ctx: ShellContext) -> ProgramResult:
             continue
         except RecursionError:
             return ProgramResult(stdout="".join(out), stderr="jq: error: filter nested too deeply\n", code=5)
+    if parse_error:
+        return ProgramResult(stdout="".join(out), stderr=parse_error + "\n", code=2)
     code = 0
     if exit_status:
         code = 4 if last is None and not out else (1 if not truthy(last) else 0)

@@ -12,7 +12,9 @@ Filters become tuples: ``("identity",)``, ``("field", term, name)``, ``("index",
 from __future__ import annotations
 
 import json
+import math
 import re
+import sys
 
 from aoi_gym.shell.tools._common import TokenParser
 
@@ -370,7 +372,20 @@ def parse_filter(src: str):
 
 
 def dumps(value, compact: bool = False, sort_keys: bool = False, indent: int = 2) -> str:
-    """JSON text as jq prints it (2-space indent, or compact with ``-c``)."""
-    if compact:
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=sort_keys)
-    return json.dumps(value, indent=indent or None, ensure_ascii=False, sort_keys=sort_keys)
+    """JSON text as jq prints it (2-space indent, or compact with ``-c``; nan as null, infinities as
+    the largest double, as jq does)."""
+    options = {"separators": (",", ":")} if compact else {"indent": indent or None}
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys, allow_nan=False, **options)
+    except ValueError:  # a nan or an infinity somewhere (rare: walk the value only then)
+        return json.dumps(_finite(value), ensure_ascii=False, sort_keys=sort_keys, **options)
+
+
+def _finite(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else math.copysign(sys.float_info.max, value)
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    return value
