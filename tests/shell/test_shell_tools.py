@@ -108,7 +108,7 @@ def test_tool_output(sh, line, expected):
         ("sed 's/a/b' /tmp/pods.txt", 1, "sed: -e expression #1"),
         ("jq '.items[' /tmp/pods.json", 3, "jq: 1 compile error"),
         ("jq '.items.metadata' /tmp/pods.json", 5, 'Cannot index array with "metadata"'),
-        ("echo notjson | jq .", 2, "jq: parse error: Invalid literal at line 2, column 0\n"),
+        ("echo notjson | jq .", 5, "jq: parse error: Invalid literal at line 2, column 0\n"),
         ("head -n x /tmp/pods.txt", 1, "head: invalid number of lines: 'x'"),
         ("tail -f /tmp/pods.txt", 1, "following is not supported"),
         ("yes", 1, "not available"),

@@ -20,6 +20,8 @@ from aoi_gym.shell.tools.jq_parse import JqSyntaxError, dumps, parse_filter
 
 __all__ = ["JqError", "run_filter", "jq"]
 
+_PARSE_ERROR_STATUS = 5  # jq 1.7's status for input that is not JSON (JQ_ERROR_UNKNOWN)
+
 
 class JqError(Exception):
     """A runtime error (``Cannot index array with "metadata"``)."""
@@ -420,7 +422,7 @@ def jq(argv: list[str], stdin: str, ctx: ShellContext) -> ProgramResult:
     values, parse_error = ([None], None) if null_input else read_values(text)
     if slurp and not null_input:
         if parse_error:
-            return ProgramResult(stderr=parse_error + "\n", code=2)
+            return ProgramResult(stderr=parse_error + "\n", code=_PARSE_ERROR_STATUS)
         values = [values]
     out: list[str] = []
     last = None
@@ -440,7 +442,7 @@ def jq(argv: list[str], stdin: str, ctx: ShellContext) -> ProgramResult:
         except RecursionError:
             return ProgramResult(stdout="".join(out), stderr="jq: error: filter nested too deeply\n", code=5)
     if parse_error:
-        return ProgramResult(stdout="".join(out), stderr=parse_error + "\n", code=2)
+        return ProgramResult(stdout="".join(out), stderr=parse_error + "\n", code=_PARSE_ERROR_STATUS)
     code = 0
     if exit_status:
         code = 4 if last is None and not out else (1 if not truthy(last) else 0)
