@@ -5,7 +5,7 @@ import importlib
 
 #: the tool modules, each registering its programs when imported
 TOOL_MODULES = ("awk", "base64_tool", "column", "conditions", "cut", "date", "echo", "files", "grep", "headtail",
-                "jq", "misc", "sed", "sort", "wc")
+                "jq", "lines", "misc", "sed", "sort", "wc")
 
 for _module in TOOL_MODULES:
     importlib.import_module(f"{__name__}.{_module}")

@@ -15,6 +15,7 @@ from aoi_gym.shell.programs import register
 from aoi_gym.shell.tools._common import read_inputs, split_lines
 from aoi_gym.shell.tools._regex import RegexError, compile_posix
 from aoi_gym.shell.tools.awk_parse import AwkSyntaxError, parse_program
+from aoi_gym.shell.tools.date import cluster_now
 
 _NUMERIC = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
 _PREFIX = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -109,8 +110,9 @@ def awk_sprintf(fmt: str, args: list) -> str:
 
 
 class Interpreter:
-    def __init__(self, rules: list, assigns: dict[str, str], env: dict[str, str]) -> None:
+    def __init__(self, rules: list, assigns: dict[str, str], env: dict[str, str], now: float = 0.0) -> None:
         self.rules = rules
+        self.now = now  # what systime() gives: the simulated clock
         self.vars: dict[str, object] = {"FS": " ", "OFS": " ", "ORS": "\n", "NR": 0.0, "NF": 0.0, "FNR": 0.0,
                                         "SUBSEP": "\x1c", "RSTART": 0.0, "RLENGTH": -1.0, "FILENAME": "",
                                         "CONVFMT": "%.6g", "OFMT": "%.6g"}
@@ -477,7 +479,7 @@ def awk(argv: list[str], stdin: str, ctx: ShellContext) -> ProgramResult:
         return ProgramResult(stderr="".join(f"awk: fatal: cannot open file `{f}' for reading: No such file or directory\n" for f in files[:1]), code=2)
     needs_input = any(p not in ("BEGIN",) for p, _ in rules)
     records = [line for _, text in inputs for line in split_lines(text)] if needs_input else []
-    interp = Interpreter(rules, assigns, dict(ctx.env))
+    interp = Interpreter(rules, assigns, dict(ctx.env), now=cluster_now(ctx))
     try:
         code = interp.run(records)
     except AwkError as e:

@@ -112,7 +112,7 @@ def call(it: "Interpreter", name: str, args: list):
         it.rand_state = int(to_num(values[0])) if values else 0
         return prev
     if name == "systime":
-        return float(int(to_num(it.vars.get("__now__", 0.0))))
+        return float(int(it.now))
     if name == "system":
         raise AwkError("system() is not supported by this awk")
     raise AwkError(f"function `{name}' is not supported by this awk")

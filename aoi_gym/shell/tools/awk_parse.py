@@ -72,7 +72,8 @@ def tokenize(src: str) -> list[tuple[str, str]]:
             toks.append(("str", _unescape(text[1:-1])))
         elif kind == "name":
             if text in _KEYWORDS:
-                toks.append((text, text))
+                # "func" is gawk's synonym of "function": one kind, apart from the builtins' "func"
+                toks.append(("function" if text == "func" else text, text))
             elif text in BUILTIN_FUNCS:
                 toks.append(("func", text))
             else:
@@ -106,7 +107,7 @@ class _Parser(TokenParser):
         rules = []
         self.terminators()
         while self.peek() != "eof":
-            if self.peek() in ("function", "func"):
+            if self.peek() == "function":
                 raise AwkSyntaxError("user-defined functions are not supported by this awk")
             if self.peek() in ("BEGIN", "END"):
                 pattern: object = self.take()[0]

@@ -10,16 +10,21 @@ from aoi_gym.shell.context import ProgramResult, ShellContext
 from aoi_gym.shell.programs import register
 
 
-def _now(ctx: ShellContext) -> float:
+CLOCK_START = 1767603600.0  # 2026-01-05T09:00:00Z, where the simulated clock starts
+
+
+def cluster_now(ctx: ShellContext) -> float:
+    """The simulated cluster's clock in seconds since the epoch (what ``date``, awk's ``systime()`` and
+    jq's ``now`` read); the clock's start for a context without a cluster."""
     try:
         return float(ctx.cluster.now())
     except Exception:
-        return 1767603600.0
+        return CLOCK_START
 
 
 @register("date")
 def date(argv: list[str], stdin: str, ctx: ShellContext) -> ProgramResult:
-    moment = dt.datetime.fromtimestamp(_now(ctx), tz=dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(cluster_now(ctx), tz=dt.timezone.utc)
     fmt = "%a %b %e %H:%M:%S %Z %Y"
     args = argv[1:]
     i = 0

@@ -12,8 +12,13 @@ _LONG = {"lines=": "n", "bytes=": "c", "quiet": "q", "silent": "q", "verbose": "
 
 
 def _normalise(args: list[str]) -> list[str]:
-    """``-5`` -> ``-n 5`` (the obsolete form agents type)."""
-    return [f"-n{a[1:]}" if re.fullmatch(r"-\d+", a) else a for a in args]
+    """``-5`` -> ``-n 5`` (the obsolete form agents type), except as the value of ``-n``/``-c``
+    (``head -n -2``: all but the last two lines)."""
+    out = []
+    for k, a in enumerate(args):
+        is_value = k > 0 and args[k - 1] in ("-n", "-c", "--lines", "--bytes")
+        out.append(f"-n{a[1:]}" if re.fullmatch(r"-\d+", a) and not is_value else a)
+    return out
 
 
 def _keep_lines(text: str) -> list[str]:

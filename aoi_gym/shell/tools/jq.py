@@ -15,6 +15,7 @@ from typing import Iterator
 
 from aoi_gym.shell.context import ProgramResult, ShellContext
 from aoi_gym.shell.programs import register
+from aoi_gym.shell.tools.date import CLOCK_START, cluster_now
 from aoi_gym.shell.tools.jq_input import read_values
 from aoi_gym.shell.tools.jq_parse import JqSyntaxError, dumps, parse_filter
 
@@ -72,8 +73,9 @@ def _norm(x):
 
 
 class Evaluator:
-    def __init__(self, variables: dict) -> None:
+    def __init__(self, variables: dict, now: float = CLOCK_START) -> None:
         self.vars = variables
+        self.now = now  # what ``now`` gives: the simulated clock, passed in by the jq program
 
     def run(self, node, value, env: dict) -> Iterator:
         kind = node[0]
@@ -426,7 +428,7 @@ def jq(argv: list[str], stdin: str, ctx: ShellContext) -> ProgramResult:
         values = [values]
     out: list[str] = []
     last = None
-    evaluator = Evaluator(variables)
+    evaluator = Evaluator(variables, now=cluster_now(ctx))
     for value in values:
         try:
             for result in evaluator.run(ast, value, {}):

@@ -9,6 +9,7 @@ import re
 import shlex
 
 from aoi_gym.shell.tools.jq import JqError, _norm, _shown, binop, index_value, sort_key, truthy, type_name
+from aoi_gym.shell.tools.jq_dates import DATE_FUNCTIONS, DATE_FUNCTIONS_1, DateError
 from aoi_gym.shell.tools.jq_parse import dumps
 
 __all__ = ["call", "apply_format", "update"]
@@ -170,7 +171,6 @@ _SIMPLE = {
     "isnan": lambda v: isinstance(v, float) and math.isnan(v),
     "env": lambda v: None,
     "input_line_number": lambda v: 0,
-    "now": lambda v: 1767603600.0,
     "paths": None,
     "ascii": lambda v: chr(v),
     "explode": lambda v: [ord(c) for c in v],
@@ -223,6 +223,15 @@ def call(ev, name: str, args: list, v, env):
             raise JqError(_tostring(v))
         if name == "env":
             yield ev.vars.get("ENV", {})
+            return
+        if name == "now":
+            yield _norm(float(ev.now))
+            return
+        if name in DATE_FUNCTIONS:
+            try:
+                yield DATE_FUNCTIONS[name](v)
+            except DateError as e:
+                raise JqError(f"{e}") from None
             return
         fn = _SIMPLE.get(name)
         if fn is not None:
@@ -298,6 +307,13 @@ def call(ev, name: str, args: list, v, env):
                 cur = stack.pop(0)
                 yield cur
                 stack[:0] = list(ev.run(a, cur, env))
+            return
+        if name in DATE_FUNCTIONS_1:
+            for arg in ev.run(a, v, env):
+                try:
+                    yield DATE_FUNCTIONS_1[name](v, arg)
+                except DateError as e:
+                    raise JqError(f"{e}") from None
             return
         for arg in ev.run(a, v, env):
             yield _call1(name, v, arg)
