@@ -9,7 +9,7 @@ import re
 import shlex
 
 from aoi_gym.shell.tools.jq import JqError, _norm, _shown, binop, index_value, sort_key, truthy, type_name
-from aoi_gym.shell.tools.jq_dates import DATE_FUNCTIONS, DATE_FUNCTIONS_1, DateError
+from aoi_gym.shell.tools.jq_dates import DATE_FUNCTIONS, DATE_FUNCTIONS_1
 from aoi_gym.shell.tools.jq_parse import dumps
 
 __all__ = ["call", "apply_format", "update"]
@@ -227,13 +227,7 @@ def call(ev, name: str, args: list, v, env):
         if name == "now":
             yield _norm(float(ev.now))
             return
-        if name in DATE_FUNCTIONS:
-            try:
-                yield DATE_FUNCTIONS[name](v)
-            except DateError as e:
-                raise JqError(f"{e}") from None
-            return
-        fn = _SIMPLE.get(name)
+        fn = _SIMPLE.get(name) or DATE_FUNCTIONS.get(name)
         if fn is not None:
             try:
                 yield fn(v)
@@ -310,10 +304,7 @@ def call(ev, name: str, args: list, v, env):
             return
         if name in DATE_FUNCTIONS_1:
             for arg in ev.run(a, v, env):
-                try:
-                    yield DATE_FUNCTIONS_1[name](v, arg)
-                except DateError as e:
-                    raise JqError(f"{e}") from None
+                yield DATE_FUNCTIONS_1[name](v, arg)
             return
         for arg in ev.run(a, v, env):
             yield _call1(name, v, arg)

@@ -12,13 +12,11 @@ import calendar
 import datetime as dt
 import time
 
+from aoi_gym.shell.tools.jq import JqError
+
 __all__ = ["DATE_FUNCTIONS", "DATE_FUNCTIONS_1"]
 
 _ISO = "%Y-%m-%dT%H:%M:%SZ"
-
-
-class DateError(ValueError):
-    """A jq error message (the caller raises it as jq's runtime error)."""
 
 
 def _broken_down(v) -> list:
@@ -26,7 +24,7 @@ def _broken_down(v) -> list:
     if isinstance(v, list):
         return v
     if not isinstance(v, (int, float)) or isinstance(v, bool):
-        raise DateError("gmtime() requires a number")
+        raise JqError("gmtime() requires a number")
     t = dt.datetime.fromtimestamp(int(v // 1), tz=dt.timezone.utc)
     seconds = t.second + (v - int(v // 1))
     return [t.year, t.month - 1, t.day, t.hour, t.minute, seconds if seconds % 1 else t.second,
@@ -35,34 +33,34 @@ def _broken_down(v) -> list:
 
 def _mktime(v) -> int:
     if not isinstance(v, list) or len(v) < 6 or not all(isinstance(x, (int, float)) for x in v[:6]):
-        raise DateError("mktime requires array of 6 numbers")
+        raise JqError("mktime requires array of 6 numbers")
     year, month, day, hour, minute, second = (int(x) for x in v[:6])
     return calendar.timegm((year, month + 1, day, hour, minute, second, 0, 0, 0))
 
 
 def _strftime(v, fmt) -> str:
     if not isinstance(fmt, str):
-        raise DateError("strftime/1 requires a string format")
+        raise JqError("strftime/1 requires a string format")
     parts = _broken_down(v) if not isinstance(v, list) else v
     if not isinstance(parts, list) or len(parts) < 6:
-        raise DateError("strftime/1 requires parsed datetime inputs")
+        raise JqError("strftime/1 requires parsed datetime inputs")
     t = dt.datetime(int(parts[0]), int(parts[1]) + 1, int(parts[2]), int(parts[3]), int(parts[4]), int(parts[5]))
     return t.strftime(fmt)
 
 
 def _strptime(v, fmt) -> list:
     if not isinstance(v, str):
-        raise DateError("strptime/1 requires string inputs and arguments")
+        raise JqError("strptime/1 requires string inputs and arguments")
     try:
         parsed = time.strptime(v.replace("Z", "+0000") if fmt.endswith("%z") else v, fmt)
     except ValueError:
-        raise DateError(f'date "{v}" does not match format "{fmt}"') from None
+        raise JqError(f'date "{v}" does not match format "{fmt}"') from None
     return _broken_down(calendar.timegm(parsed))
 
 
 def _fromdate(v) -> int:
     if not isinstance(v, str):
-        raise DateError("strptime/1 requires string inputs and arguments")
+        raise JqError("strptime/1 requires string inputs and arguments")
     return _mktime(_strptime(v, _ISO))
 
 

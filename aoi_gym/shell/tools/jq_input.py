@@ -25,7 +25,6 @@ _PUNCTUATION = '[]{},:"'
 _DECODER = json.JSONDecoder()
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z")  # what jq's strtod takes whole
 _SPECIAL = re.compile(r"[+-]?(inf|infinity|nan)\Z", re.IGNORECASE)  # strtod's words, any case
-_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
 class _ParseError(Exception):
@@ -51,30 +50,14 @@ def _literal(word: str):
 
 
 def _string(body: str) -> str:
-    """A string's text between its quotes, unescaped (jq checks it when the closing quote arrives)."""
-    out, i = [], 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\":
-            nxt = body[i + 1] if i + 1 < len(body) else ""
-            if nxt == "u":
-                digits = body[i + 2:i + 6]
-                if len(digits) < 4 or not all(c in "0123456789abcdefABCDEF" for c in digits):
-                    raise _ParseError("Invalid \\uXXXX escape")
-                out.append(chr(int(digits, 16)))
-                i += 6
-                continue
-            if nxt not in _ESCAPES:
-                raise _ParseError("Invalid escape")
-            out.append(_ESCAPES[nxt])
-            i += 2
-            continue
-        if ch < " ":
-            raise _ParseError("Invalid string: control characters from U+0000 through U+001F must be escaped")
-        out.append(ch)
-        i += 1
-    # surrogate pairs written as two escapes become one character, as in any JSON reader
-    return "".join(out).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    """A string's text between its quotes, unescaped (jq checks it when the closing quote arrives);
+    the decoder's complaint becomes jq's message."""
+    try:
+        return _DECODER.decode(f'"{body}"')
+    except json.JSONDecodeError as e:
+        if e.msg.startswith("Invalid control character"):
+            raise _ParseError("Invalid string: control characters from U+0000 through U+001F must be escaped") from None
+        raise _ParseError("Invalid \\uXXXX escape" if "uXXXX" in e.msg else "Invalid escape") from None
 
 
 class _Key(str):
